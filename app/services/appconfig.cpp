@@ -1,0 +1,169 @@
+#include "appconfig.h"
+
+#include <QHostAddress>
+#include <QSettings>
+#include <QStandardPaths>
+#include <variant>
+
+namespace spanlight {
+
+namespace {
+
+/// One config knob: its INI key and the field it sets. A table, so the
+/// loader, the example file and the documentation cannot drift apart.
+struct Knob
+{
+    const char* key;
+    std::variant<size_t IngestLimits::*, int IngestLimits::*, size_t WriterOptions::*> field;
+    const char* help;
+};
+
+const Knob kKnobs[] = {
+    { "limits/max_body_bytes", &IngestLimits::maxBodyBytes, "request body after decompression (413 beyond)" },
+    { "limits/max_decoding_bytes", &IngestLimits::maxDecodingBytes, "bodies decoded at once (429 beyond)" },
+    { "limits/max_anyvalue_depth", &IngestLimits::maxAnyValueDepth, "attribute value nesting (400 beyond)" },
+    { "limits/max_attributes", &IngestLimits::maxAttributesPerItem, "attributes per item (extra dropped, counted)" },
+    { "limits/max_attribute_value_bytes", &IngestLimits::maxAttributeValueBytes, "value length (cut, counted)" },
+    { "limits/header_timeout_ms", &IngestLimits::headerTimeoutMs, "time allowed for request headers" },
+    { "limits/body_timeout_ms", &IngestLimits::bodyTimeoutMs, "time allowed for a request body" },
+    { "limits/max_connections", &IngestLimits::maxConnections, "concurrent HTTP connections" },
+    { "limits/max_header_bytes", &IngestLimits::maxHeaderBytes, "HTTP header block size (431 beyond)" },
+    { "limits/retry_after_seconds", &IngestLimits::retryAfterSeconds, "Retry-After / RetryInfo hint" },
+    { "limits/http_threads", &IngestLimits::httpThreads, "HTTP receiver threads" },
+    { "storage/max_queued_items", &WriterOptions::maxQueuedItems, "items waiting for the writer (429 beyond)" },
+    { "storage/max_queued_bytes", &WriterOptions::maxQueuedBytes, "bytes waiting for the writer (429 beyond)" },
+    { "storage/max_items_per_commit", &WriterOptions::maxItemsPerCommit, "group commit size" },
+    { "storage/dedup_window", &WriterOptions::dedupWindow, "recent span ids remembered against retries" },
+};
+
+} // namespace
+
+QString defaultDataDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/spanlight");
+}
+
+QString defaultConfigFile()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+        + QStringLiteral("/spanlight/spanlight.conf");
+}
+
+void loadConfigFile(const QString& path, AppConfig* config, QStringList* problems)
+{
+    QSettings ini(path, QSettings::IniFormat);
+    if (ini.status() != QSettings::NoError) {
+        problems->append(QStringLiteral("%1: cannot be read as an INI file").arg(path));
+        return;
+    }
+    QStringList known;
+    for (const Knob& knob : kKnobs) {
+        const QString key = QString::fromLatin1(knob.key);
+        known << key;
+        if (!ini.contains(key))
+            continue;
+        bool ok = false;
+        const qlonglong value = ini.value(key).toLongLong(&ok);
+        if (!ok || value < 0) {
+            problems->append(QStringLiteral("%1: %2 must be a non-negative integer, not '%3'; using the default")
+                                 .arg(path, key, ini.value(key).toString()));
+            continue;
+        }
+        std::visit(
+            [&](auto member) {
+                using Owner = std::remove_reference_t<decltype(std::declval<AppConfig>().limits)>;
+                if constexpr (std::is_same_v<decltype(member), size_t WriterOptions::*>)
+                    config->writer.*member = static_cast<size_t>(value);
+                else if constexpr (std::is_same_v<decltype(member), int Owner::*>)
+                    config->limits.*member = static_cast<int>(value);
+                else
+                    config->limits.*member = static_cast<size_t>(value);
+            },
+            knob.field);
+    }
+    const struct
+    {
+        const char* key;
+        std::string* target;
+    } strings[] = {
+        { "receivers/bind", &config->receivers.bind },
+        { "receivers/http_tls_cert", &config->receivers.httpTls.certificate },
+        { "receivers/http_tls_key", &config->receivers.httpTls.privateKey },
+        { "receivers/grpc_tls_cert", &config->receivers.grpcTls.certificate },
+        { "receivers/grpc_tls_key", &config->receivers.grpcTls.privateKey },
+    };
+    for (const auto& s : strings) {
+        known << QString::fromLatin1(s.key);
+        if (ini.contains(QString::fromLatin1(s.key)))
+            *s.target = ini.value(QString::fromLatin1(s.key)).toString().toStdString();
+    }
+    const struct
+    {
+        const char* key;
+        uint16_t* target;
+    } ports[] = { { "receivers/http_port", &config->receivers.httpPort },
+                  { "receivers/grpc_port", &config->receivers.grpcPort } };
+    for (const auto& p : ports) {
+        const QString key = QString::fromLatin1(p.key);
+        known << key;
+        if (!ini.contains(key))
+            continue;
+        bool ok = false;
+        const int port = ini.value(key).toInt(&ok);
+        if (!ok || port < 0 || port > 65535)
+            problems->append(QStringLiteral("%1: %2 must be a port number (0-65535); using the default").arg(path, key));
+        else
+            *p.target = static_cast<uint16_t>(port);
+    }
+    known << QStringLiteral("storage/data_dir") << QStringLiteral("storage/synchronous");
+    if (ini.contains(QStringLiteral("storage/data_dir")))
+        config->dataDir = ini.value(QStringLiteral("storage/data_dir")).toString();
+    if (ini.contains(QStringLiteral("storage/synchronous"))) {
+        const QString mode = ini.value(QStringLiteral("storage/synchronous")).toString().toLower();
+        if (mode == QStringLiteral("full") || mode == QStringLiteral("normal"))
+            config->writer.synchronousFull = mode == QStringLiteral("full");
+        else
+            problems->append(QStringLiteral("%1: storage/synchronous must be full or normal").arg(path));
+    }
+    for (const QString& key : ini.allKeys())
+        if (!known.contains(key))
+            problems->append(QStringLiteral("%1: unknown setting '%2' ignored").arg(path, key));
+}
+
+QString exampleConfig()
+{
+    const AppConfig defaults;
+    QString text = QStringLiteral("# Spanlight configuration (INI). Every key is optional.\n[receivers]\n"
+                                  "bind=127.0.0.1\nhttp_port=4318\ngrpc_port=4317\n"
+                                  "# http_tls_cert=, http_tls_key=, grpc_tls_cert=, grpc_tls_key=\n");
+    QString section;
+    for (const Knob& knob : kKnobs) {
+        const QString key = QString::fromLatin1(knob.key);
+        const QString group = key.section(QLatin1Char('/'), 0, 0);
+        if (group != section) {
+            section = group;
+            text += QStringLiteral("\n[%1]\n").arg(section);
+        }
+        const qlonglong value = std::visit(
+            [&](auto member) -> qlonglong {
+                if constexpr (std::is_same_v<decltype(member), size_t WriterOptions::*>)
+                    return static_cast<qlonglong>(defaults.writer.*member);
+                else
+                    return static_cast<qlonglong>(defaults.limits.*member);
+            },
+            knob.field);
+        text += QStringLiteral("# %1\n%2=%3\n").arg(QString::fromLatin1(knob.help), key.section(QLatin1Char('/'), 1))
+                    .arg(value);
+    }
+    text += QStringLiteral("# full: an answered span survives power loss; normal: faster, survives a crash\n"
+                           "synchronous=full\n# data_dir=\n");
+    return text;
+}
+
+bool isLoopback(const std::string& address)
+{
+    const QHostAddress host(QString::fromStdString(address));
+    return host.isLoopback();
+}
+
+} // namespace spanlight

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "collector.h"
+#include "ingestlimits.h"
+#include "telemetrywriter.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace spanlight {
+
+/// Everything a Spanlight process is configured with: defaults, overridden by
+/// the config file, overridden by the command line.
+struct AppConfig
+{
+    QString dataDir; ///< holds telemetry.db and the lock file
+    ReceiverOptions receivers;
+    IngestLimits limits;
+    WriterOptions writer; ///< path is derived from dataDir at start
+};
+
+/// Default paths: data in the XDG data dir, config in the XDG config dir.
+QString defaultDataDir();
+QString defaultConfigFile();
+
+/// Reads an INI config file over \a config. Unknown keys and bad values are
+/// reported in \a problems (and leave the default); a missing file is fine.
+void loadConfigFile(const QString& path, AppConfig* config, QStringList* problems);
+
+/// Writes a commented example config with every knob and its default.
+QString exampleConfig();
+
+/// True when the address only accepts connections from this machine.
+bool isLoopback(const std::string& address);
+
+} // namespace spanlight

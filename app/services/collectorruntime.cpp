@@ -1,0 +1,96 @@
+#include "collectorruntime.h"
+
+#include "collector.h"
+#include "telemetrywriter.h"
+
+#include <QDir>
+#include <QLockFile>
+
+namespace spanlight {
+
+CollectorRuntime::CollectorRuntime(AppConfig config)
+    : m_config(std::move(config))
+{
+}
+
+CollectorRuntime::~CollectorRuntime()
+{
+    shutdown();
+}
+
+bool CollectorRuntime::start(QString* error)
+{
+    if (!QDir().mkpath(m_config.dataDir)) {
+        *error = QStringLiteral("cannot create the data directory %1").arg(m_config.dataDir);
+        return false;
+    }
+    m_lock = std::make_unique<QLockFile>(m_config.dataDir + QStringLiteral("/spanlight.lock"));
+    m_lock->setStaleLockTime(0); // a lock whose process is gone is stale at once
+    if (!m_lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        m_lock->getLockInfo(&pid, &host, &app);
+        *error = QStringLiteral("the data directory %1 is in use by another Spanlight (pid %2 on %3); "
+                                "stop it or choose another --data-dir")
+                     .arg(m_config.dataDir)
+                     .arg(pid)
+                     .arg(host);
+        m_lock.reset();
+        return false;
+    }
+    m_config.writer.path = m_config.dataDir + QStringLiteral("/telemetry.db");
+    m_writer = std::make_unique<TelemetryWriter>(m_config.writer);
+    std::string message;
+    if (!m_writer->start(&message)) {
+        *error = QStringLiteral("cannot open telemetry storage: %1").arg(QString::fromStdString(message));
+        m_writer.reset();
+        m_lock.reset();
+        return false;
+    }
+    auto collector = std::make_unique<Collector>(*m_writer, m_config.limits);
+    if (!collector->start(m_config.receivers, &message)) {
+        *error = QString::fromStdString(message);
+        collector.reset();
+        m_writer->stop();
+        m_writer.reset();
+        m_lock.reset();
+        return false;
+    }
+    m_collector = std::move(collector);
+    return true;
+}
+
+void CollectorRuntime::shutdown()
+{
+    if (m_collector) {
+        m_collector->drain();
+        m_collector.reset();
+    }
+    if (m_writer) {
+        m_writer->stop();
+        m_writer.reset();
+    }
+    m_lock.reset();
+}
+
+QString CollectorRuntime::httpEndpoint() const
+{
+    if (!m_collector)
+        return {};
+    const bool tls = m_config.receivers.httpTls.enabled();
+    return QStringLiteral("%1://%2:%3")
+        .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), QString::fromStdString(m_config.receivers.bind))
+        .arg(m_collector->httpPort());
+}
+
+QString CollectorRuntime::grpcEndpoint() const
+{
+    if (!m_collector)
+        return {};
+    return QStringLiteral("%1:%2%3")
+        .arg(QString::fromStdString(m_config.receivers.bind))
+        .arg(m_collector->grpcPort())
+        .arg(m_config.receivers.grpcTls.enabled() ? QStringLiteral(" (TLS)") : QString());
+}
+
+} // namespace spanlight

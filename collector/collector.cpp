@@ -1,0 +1,58 @@
+#include "collector.h"
+
+#include "grpcreceiver.h"
+#include "ingestpipeline.h"
+#include "telemetrywriter.h"
+
+namespace spanlight {
+
+Collector::Collector(TelemetryWriter& writer, IngestLimits limits)
+    : m_writer(writer)
+    , m_limits(limits)
+    , m_pipeline(std::make_unique<IngestPipeline>(m_limits, writer, m_stats))
+{
+    m_http = std::make_unique<HttpReceiver>(*m_pipeline, m_limits, [this](std::string* json) {
+        const WriterStats s = m_writer.stats();
+        *json = std::string("{\"status\":\"") + (s.healthy ? "ok" : "unavailable")
+            + "\",\"spans_stored\":" + std::to_string(s.spansStored) + ",\"queue_items\":"
+            + std::to_string(s.queuedItems) + "}";
+        return s.healthy;
+    });
+    m_grpc = std::make_unique<GrpcReceiver>(*m_pipeline, m_limits);
+}
+
+Collector::~Collector()
+{
+    drain(0);
+}
+
+bool Collector::start(const ReceiverOptions& options, std::string* error)
+{
+    if (!m_http->start(options.bind, options.httpPort, options.httpTls, error))
+        return false;
+    if (!m_grpc->start(options.bind, options.grpcPort, options.grpcTls, error)) {
+        m_http->stop();
+        return false;
+    }
+    return true;
+}
+
+uint16_t Collector::httpPort() const
+{
+    return m_http->port();
+}
+
+uint16_t Collector::grpcPort() const
+{
+    return m_grpc->port();
+}
+
+void Collector::drain(int grpcDeadlineMs)
+{
+    m_http->stopAccepting();
+    m_grpc->shutdown(grpcDeadlineMs); // returns once in-flight RPCs are answered
+    m_pipeline->waitUntilIdle(); // HTTP exports queued before the stop
+    m_http->stop();
+}
+
+} // namespace spanlight

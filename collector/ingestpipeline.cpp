@@ -1,0 +1,97 @@
+#include "ingestpipeline.h"
+
+#include "telemetrywriter.h"
+
+namespace spanlight {
+
+IngestPipeline::IngestPipeline(const IngestLimits& limits, TelemetryWriter& writer, CollectorStats& stats)
+    : m_limits(limits)
+    , m_writer(writer)
+    , m_stats(stats)
+{
+}
+
+void IngestPipeline::ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply)
+{
+    // Bound the memory spent decoding at once: protobuf objects take a few
+    // times the wire size, so many large bodies in parallel could exhaust RAM.
+    const auto size = static_cast<int64_t>(body.size());
+    // One body is always admitted when nothing else is decoding.
+    const int64_t before = m_stats.decodingBytes.fetch_add(size);
+    if (before > 0 && before + size > static_cast<int64_t>(m_limits.maxDecodingBytes)) {
+        m_stats.decodingBytes -= size;
+        m_stats.reject(RejectReason::QueueFull);
+        reply({ IngestStatus::Overloaded, "the collector is decoding too much data at once; retry later", 0, {} });
+        return;
+    }
+    ConvertResult converted = decodeExport(signal, encoding, body, m_limits);
+    m_stats.decodingBytes -= size;
+    ingestConverted(signal, std::move(converted), std::move(reply));
+}
+
+void IngestPipeline::ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply)
+{
+    if (!converted.fatal.empty()) {
+        m_stats.reject(RejectReason::BadRequest);
+        reply({ IngestStatus::BadRequest, converted.fatal, 0, {} });
+        return;
+    }
+    m_stats.attributesTruncated += converted.truncated;
+    if (converted.rejected > 0)
+        m_stats.reject(RejectReason::InvalidItems, converted.rejected);
+    const IngestBatch& batch = *converted.batch;
+    switch (signal) {
+    case Signal::Traces: m_stats.spansReceived += static_cast<int64_t>(batch.spans.size()); break;
+    case Signal::Logs: m_stats.logsReceived += static_cast<int64_t>(batch.logs.size()); break;
+    case Signal::Metrics: m_stats.pointsReceived += static_cast<int64_t>(batch.points.size()); break;
+    }
+
+    IngestReply partial { IngestStatus::Ok, {}, converted.rejected, converted.rejectMessage };
+    if (batch.itemCount() == 0) {
+        reply(partial); // nothing to store: answer at once
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_inFlight;
+    }
+    const auto admission = m_writer.submit(converted.batch, [this, reply, partial](const WriteOutcome& outcome) {
+        if (outcome.committed) {
+            finish(reply, partial);
+            return;
+        }
+        m_stats.reject(RejectReason::StorageUnavailable);
+        finish(reply, { IngestStatus::Unavailable, "storage is unavailable: " + outcome.error, 0, {} });
+    });
+    if (admission == TelemetryWriter::Admission::Accepted)
+        return;
+    if (admission == TelemetryWriter::Admission::QueueFull) {
+        m_stats.reject(RejectReason::QueueFull);
+        finish(reply, { IngestStatus::Overloaded, "the ingest queue is full; retry later", 0, {} });
+    } else {
+        m_stats.reject(RejectReason::StorageUnavailable);
+        finish(reply, { IngestStatus::Unavailable, "the collector is shutting down; retry later", 0, {} });
+    }
+}
+
+void IngestPipeline::finish(const ReplyFn& reply, const IngestReply& answer)
+{
+    reply(answer);
+    std::lock_guard lock(m_mutex);
+    if (--m_inFlight == 0)
+        m_idle.notify_all();
+}
+
+void IngestPipeline::waitUntilIdle()
+{
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [this] { return m_inFlight == 0; });
+}
+
+int64_t IngestPipeline::inFlight() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_inFlight;
+}
+
+} // namespace spanlight

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "collectorstats.h"
+#include "ingestlimits.h"
+#include "otlpdecoder.h"
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace spanlight {
+
+class TelemetryWriter;
+
+/// The transport-neutral outcome of one export; each receiver maps it onto its
+/// own status codes (DESIGN.md rule 2).
+enum class IngestStatus { Ok, BadRequest, TooLarge, Overloaded, Unavailable };
+
+struct IngestReply
+{
+    IngestStatus status = IngestStatus::Ok;
+    std::string message; ///< for errors
+    int64_t rejected = 0; ///< partial success
+    std::string partialMessage;
+};
+
+/// What both receivers share between "a body arrived" and "answer the
+/// exporter": the decode budget, conversion, the writer queue, counters, and
+/// the count of exports still waiting for their answer (for a graceful drain).
+class IngestPipeline
+{
+public:
+    using ReplyFn = std::function<void(const IngestReply&)>;
+
+    IngestPipeline(const IngestLimits& limits, TelemetryWriter& writer, CollectorStats& stats);
+
+    /// Decodes a (decompressed) body and queues it; \a reply runs exactly once,
+    /// possibly on the writer thread after the commit.
+    void ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply);
+    /// Queues an already converted request (gRPC hands over parsed messages).
+    void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply);
+
+    /// Blocks until every accepted export has been answered.
+    void waitUntilIdle();
+    int64_t inFlight() const;
+
+    const IngestLimits& limits() const { return m_limits; }
+    CollectorStats& stats() { return m_stats; }
+
+private:
+    void finish(const ReplyFn& reply, const IngestReply& answer);
+
+    const IngestLimits& m_limits;
+    TelemetryWriter& m_writer;
+    CollectorStats& m_stats;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_idle;
+    int64_t m_inFlight = 0;
+};
+
+} // namespace spanlight

@@ -1,0 +1,310 @@
+#include "telemetrywriter.h"
+
+#include "batchinserter.h"
+#include "dedupwindow.h"
+#include "sqldialect.h"
+#include "sqliteconnection.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <unordered_set>
+#include <sqlite3.h>
+
+namespace spanlight {
+
+/// What only the writer thread touches.
+struct TelemetryWriter::State
+{
+    SqliteDialect dialect;
+    SqliteConnection connection;
+    std::unique_ptr<BatchInserter> inserter;
+    std::unique_ptr<DedupWindow> dedup;
+};
+
+namespace {
+
+// Loads the identities of the most recent spans, so a batch retried across a
+// restart (stored, but the answer was lost in the crash) is still recognised.
+void preloadDedupWindow(sqlite3* db, DedupWindow& window)
+{
+    Statement recent(db,
+                     "SELECT trace_id, span_id FROM spans WHERE id > (SELECT COALESCE(MAX(id), 0) FROM spans) - "
+                         + std::to_string(window.capacity()) + " ORDER BY id");
+    if (!recent.valid())
+        return;
+    while (sqlite3_step(recent.get()) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(recent.get(), 0) != 16 || sqlite3_column_bytes(recent.get(), 1) != 8)
+            continue;
+        TraceId trace;
+        SpanId span;
+        std::memcpy(trace.data(), sqlite3_column_blob(recent.get(), 0), 16);
+        std::memcpy(span.data(), sqlite3_column_blob(recent.get(), 1), 8);
+        window.insert(trace, span);
+    }
+}
+
+} // namespace
+
+TelemetryWriter::TelemetryWriter(WriterOptions options)
+    : m_options(std::move(options))
+{
+}
+
+TelemetryWriter::~TelemetryWriter()
+{
+    stop();
+}
+
+bool TelemetryWriter::start(std::string* error)
+{
+    std::promise<std::string> opened;
+    auto result = opened.get_future();
+    m_thread = std::thread([this, &opened] { run(&opened); });
+    *error = result.get();
+    if (!error->empty()) {
+        m_thread.join();
+        return false;
+    }
+    std::lock_guard lock(m_mutex);
+    m_running = true;
+    return true;
+}
+
+TelemetryWriter::Admission TelemetryWriter::submit(std::shared_ptr<const IngestBatch> batch, Completion completion)
+{
+    const size_t items = batch->itemCount();
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running || m_stopping)
+            return Admission::Stopped;
+        // An empty queue always admits one batch, so a batch larger than the
+        // queue (allowed by the body limit) is still stored rather than refused forever.
+        const bool empty = m_queuedItems == 0;
+        if (!empty
+            && (m_queuedItems + items > m_options.maxQueuedItems
+                || m_queuedBytes + batch->approxBytes > m_options.maxQueuedBytes))
+            return Admission::QueueFull;
+        m_queuedItems += items;
+        m_queuedBytes += batch->approxBytes;
+        m_ingest.push_back(Pending { std::move(batch), std::move(completion) });
+    }
+    m_wake.notify_one();
+    return Admission::Accepted;
+}
+
+void TelemetryWriter::post(Job job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running || m_stopping)
+            return;
+        m_jobs.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+}
+
+void TelemetryWriter::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running)
+            return;
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    if (m_thread.joinable())
+        m_thread.join();
+    std::lock_guard lock(m_mutex);
+    m_running = false;
+}
+
+WriterStats TelemetryWriter::stats() const
+{
+    WriterStats copy;
+    {
+        std::lock_guard lock(m_statsMutex);
+        copy = m_stats;
+    }
+    std::lock_guard lock(m_mutex);
+    copy.queuedItems = m_queuedItems;
+    copy.queuedBytes = m_queuedBytes;
+    return copy;
+}
+
+void TelemetryWriter::setBeforeCommitHook(std::function<void()> hook)
+{
+    std::lock_guard lock(m_mutex);
+    m_beforeCommit = std::move(hook);
+}
+
+void TelemetryWriter::run(std::promise<std::string>* opened)
+{
+    auto state = std::make_unique<State>();
+    std::string error;
+    if (!state->connection.open(m_options.path, SqliteConnection::Mode::ReadWrite, state->dialect,
+                                m_options.synchronousFull, &error)) {
+        opened->set_value(error);
+        return;
+    }
+    state->inserter = std::make_unique<BatchInserter>(state->connection.handle(), state->dialect);
+    if (!state->inserter->valid()) {
+        opened->set_value("cannot prepare the insert statements: " + state->inserter->lastError());
+        return;
+    }
+    if (!state->inserter->load(&error)) {
+        opened->set_value(error);
+        return;
+    }
+    state->dedup = std::make_unique<DedupWindow>(m_options.dedupWindow);
+    preloadDedupWindow(state->connection.handle(), *state->dedup);
+    m_state = std::move(state);
+    opened->set_value({});
+
+    std::vector<Pending> group;
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || !m_ingest.empty() || !m_jobs.empty(); });
+            if (m_ingest.empty() && m_jobs.empty())
+                break; // stopping, and everything queued has been answered
+            size_t items = 0;
+            while (!m_ingest.empty()
+                   && (group.empty() || items + m_ingest.front().batch->itemCount() <= m_options.maxItemsPerCommit)) {
+                items += m_ingest.front().batch->itemCount();
+                group.push_back(std::move(m_ingest.front()));
+                m_ingest.pop_front();
+            }
+            // Ingest has priority, but one job runs after every group so
+            // maintenance never starves.
+            if (!m_jobs.empty()) {
+                job = std::move(m_jobs.front());
+                m_jobs.pop_front();
+            }
+        }
+        if (!group.empty())
+            commitGroup(group);
+        group.clear();
+        if (job)
+            job(m_state->connection);
+    }
+    m_state.reset();
+}
+
+void TelemetryWriter::commitGroup(std::vector<Pending>& group)
+{
+    const auto started = std::chrono::steady_clock::now();
+    State& st = *m_state;
+    std::vector<WriteOutcome> outcomes(group.size());
+
+    // Drop spans stored before (a retried batch) or twice within this group.
+    DedupWindow::Key key;
+    std::unordered_set<DedupWindow::Key, DedupWindow::KeyHash> inGroup;
+    std::vector<std::pair<const SpanRecord*, size_t>> spans; // span, index into group
+    for (size_t g = 0; g < group.size(); ++g) {
+        for (const SpanRecord& span : group[g].batch->spans) {
+            key = { span.traceId, span.spanId };
+            if (st.dedup->contains(span.traceId, span.spanId) || !inGroup.insert(key).second) {
+                ++outcomes[g].duplicates;
+                continue;
+            }
+            spans.emplace_back(&span, g);
+        }
+    }
+    std::stable_sort(spans.begin(), spans.end(),
+                     [](const auto& a, const auto& b) { return a.first->traceId < b.first->traceId; });
+
+    std::string error;
+    int rc = st.connection.exec(st.dialect.beginWrite(), &error);
+    std::vector<std::vector<int64_t>> resourceIds(group.size());
+    for (size_t g = 0; g < group.size() && rc == SQLITE_OK; ++g) {
+        const IngestBatch& batch = *group[g].batch;
+        rc = st.inserter->resolveResources(batch, &resourceIds[g]);
+        if (rc == SQLITE_OK)
+            rc = st.inserter->insertLogs(batch, resourceIds[g]);
+        if (rc == SQLITE_OK)
+            rc = st.inserter->insertPoints(batch, resourceIds[g]);
+    }
+    if (rc == SQLITE_OK) {
+        std::vector<BatchInserter::SpanToInsert> rows;
+        rows.reserve(spans.size());
+        for (auto& [span, g] : spans) {
+            const auto& ids = resourceIds[g];
+            rows.push_back({ span, span->resourceIndex < ids.size() ? ids[span->resourceIndex] : 0 });
+        }
+        rc = st.inserter->insertSpans(rows);
+    }
+    if (rc == SQLITE_OK) {
+        std::function<void()> hook;
+        {
+            std::lock_guard lock(m_mutex);
+            hook = m_beforeCommit;
+        }
+        if (hook)
+            hook();
+        rc = st.connection.exec("COMMIT", &error);
+    } else {
+        error = st.inserter->lastError();
+    }
+
+    const bool committed = rc == SQLITE_OK;
+    if (committed) {
+        st.inserter->transactionCommitted();
+        for (auto& [span, g] : spans)
+            st.dedup->insert(span->traceId, span->spanId);
+    } else {
+        st.connection.exec("ROLLBACK");
+        st.inserter->transactionRolledBack();
+        if (error.empty())
+            error = sqlite3_errstr(rc);
+    }
+    const auto micros
+        = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+
+    size_t items = 0, bytes = 0;
+    {
+        std::lock_guard lock(m_statsMutex);
+        m_stats.healthy = committed;
+        if (!committed) {
+            ++m_stats.failedCommits;
+            m_stats.lastError = error;
+        } else {
+            ++m_stats.commits;
+            m_stats.lastCommitMicros = micros;
+            m_stats.maxCommitMicros = std::max(m_stats.maxCommitMicros, static_cast<int64_t>(micros));
+        }
+        for (size_t g = 0; g < group.size(); ++g) {
+            const IngestBatch& batch = *group[g].batch;
+            items += batch.itemCount();
+            bytes += batch.approxBytes;
+            WriteOutcome& out = outcomes[g];
+            out.committed = committed;
+            out.error = committed ? std::string() : error;
+            if (!committed)
+                continue;
+            out.stored = static_cast<int64_t>(batch.spans.size()) - out.duplicates
+                + static_cast<int64_t>(batch.logs.size() + batch.points.size());
+            m_stats.spansStored += static_cast<int64_t>(batch.spans.size()) - out.duplicates;
+            m_stats.logsStored += static_cast<int64_t>(batch.logs.size());
+            m_stats.pointsStored += static_cast<int64_t>(batch.points.size());
+            m_stats.duplicatesDropped += out.duplicates;
+            for (const LogRow& l : batch.logs)
+                ++m_stats.perService[l.dims.service].logs;
+            for (const MetricPointRow& p : batch.points)
+                ++m_stats.perService[p.dims.service].points;
+        }
+        if (committed)
+            for (auto& [span, g] : spans)
+                ++m_stats.perService[span->dims.service].spans;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_queuedItems -= items;
+        m_queuedBytes -= bytes;
+    }
+    for (size_t g = 0; g < group.size(); ++g)
+        group[g].completion(outcomes[g]);
+}
+
+} // namespace spanlight

@@ -1,0 +1,129 @@
+#pragma once
+
+#include "records.h"
+
+#include <QString>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace spanlight {
+
+class SqliteConnection;
+
+struct WriterOptions
+{
+    QString path; ///< telemetry.db
+    bool synchronousFull = true; ///< PRAGMA synchronous=FULL: an answered span survives power loss
+    size_t maxQueuedItems = 262144; ///< spans + log records + points waiting; beyond → QueueFull (429)
+    size_t maxQueuedBytes = 256u << 20; ///< approximate decoded bytes waiting; beyond → QueueFull
+    size_t maxItemsPerCommit = 16384; ///< group commit size cap
+    size_t dedupWindow = 500000; ///< recent (trace id, span id) pairs remembered against retries
+};
+
+/// What happened to one submitted batch.
+struct WriteOutcome
+{
+    bool committed = false;
+    int64_t stored = 0;
+    int64_t duplicates = 0; ///< spans already stored (a retried batch)
+    std::string error; ///< why the transaction failed, when !committed
+};
+
+struct ServiceCounts
+{
+    int64_t spans = 0;
+    int64_t logs = 0;
+    int64_t points = 0;
+};
+
+struct WriterStats
+{
+    size_t queuedItems = 0;
+    size_t queuedBytes = 0;
+    int64_t spansStored = 0;
+    int64_t logsStored = 0;
+    int64_t pointsStored = 0;
+    int64_t duplicatesDropped = 0;
+    int64_t commits = 0;
+    int64_t failedCommits = 0;
+    int64_t lastCommitMicros = 0;
+    int64_t maxCommitMicros = 0;
+    bool healthy = true;
+    std::string lastError;
+    std::map<std::string, ServiceCounts> perService;
+};
+
+/// The one thread that writes telemetry.db (DESIGN.md rule 4). Ingest batches
+/// queue up (bounded) and are group-committed; each batch's completion runs only
+/// after its transaction committed, so a receiver answers its exporter only once
+/// the spans are durable (rule 1). Maintenance jobs queue as commands too.
+class TelemetryWriter
+{
+public:
+    enum class Admission { Accepted, QueueFull, Stopped };
+    using Completion = std::function<void(const WriteOutcome&)>;
+    using Job = std::function<void(SqliteConnection&)>;
+
+    explicit TelemetryWriter(WriterOptions options);
+    ~TelemetryWriter();
+    TelemetryWriter(const TelemetryWriter&) = delete;
+    TelemetryWriter& operator=(const TelemetryWriter&) = delete;
+
+    /// Opens (and migrates) the database on the writer thread; false with a
+    /// message when that failed.
+    bool start(std::string* error);
+
+    /// Queues a batch. The completion runs on the writer thread after the commit
+    /// (or the failed attempt); keep it short (post the answer elsewhere).
+    Admission submit(std::shared_ptr<const IngestBatch> batch, Completion completion);
+
+    /// Queues a maintenance command that runs between commits.
+    void post(Job job);
+
+    /// Finishes everything queued (answering each batch), then closes. Idempotent.
+    void stop();
+
+    WriterStats stats() const;
+    const WriterOptions& options() const { return m_options; }
+
+    /// For durability tests: runs on the writer thread just before each COMMIT.
+    void setBeforeCommitHook(std::function<void()> hook);
+
+private:
+    struct Pending
+    {
+        std::shared_ptr<const IngestBatch> batch;
+        Completion completion;
+    };
+
+    void run(std::promise<std::string>* opened);
+    void commitGroup(std::vector<Pending>& group);
+
+    WriterOptions m_options;
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Pending> m_ingest;
+    std::deque<Job> m_jobs;
+    bool m_stopping = false;
+    bool m_running = false;
+    size_t m_queuedItems = 0;
+    size_t m_queuedBytes = 0;
+
+    mutable std::mutex m_statsMutex;
+    WriterStats m_stats;
+    std::function<void()> m_beforeCommit;
+
+    struct State;
+    std::unique_ptr<State> m_state; // owned by the writer thread while it runs
+};
+
+} // namespace spanlight
