@@ -17,7 +17,6 @@ bool AttributeGuard::copy(const KeyValues& in, KeyValues* out, uint32_t* dropped
         }
         auto* copied = out->Add();
         copied->set_key(kv.key());
-        cut(copied->mutable_key(), true);
         if (kv.has_value() && !copyValueAt(kv.value(), copied->mutable_value(), 1))
             return false;
     }

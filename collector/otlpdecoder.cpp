@@ -5,7 +5,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
-#include <QByteArray>
+#include "jsonhexids.h"
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -15,93 +15,6 @@ namespace otlp = opentelemetry::proto;
 namespace pb = google::protobuf;
 
 namespace {
-
-int hexNibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/// OTLP/JSON carries trace and span ids as hex, but protobuf's JSON parser reads
-/// every bytes field as base64: 32 hex chars arrive as 24 bytes, 16 as 12. Undo
-/// the base64 decoding (hex digits are all base64 letters, so it is lossless)
-/// and decode the hex. A malformed id becomes one byte, which the converter
-/// rejects as invalid.
-void fixHexId(std::string* id, size_t idBytes)
-{
-    if (id->empty() || id->size() == idBytes)
-        return; // absent, or sent as standard base64 of the raw bytes
-    if (id->size() != idBytes * 3 / 2) {
-        *id = std::string(1, '\0');
-        return;
-    }
-    const QByteArray text = QByteArray::fromRawData(id->data(), static_cast<qsizetype>(id->size())).toBase64();
-    std::string raw(idBytes, '\0');
-    for (size_t i = 0; i < idBytes; ++i) {
-        const int hi = hexNibble(text[static_cast<qsizetype>(2 * i)]);
-        const int lo = hexNibble(text[static_cast<qsizetype>(2 * i + 1)]);
-        if (hi < 0 || lo < 0) {
-            *id = std::string(1, '\0');
-            return;
-        }
-        raw[i] = static_cast<char>(hi << 4 | lo);
-    }
-    *id = std::move(raw);
-}
-
-template <typename Exemplars> void fixExemplars(Exemplars* exemplars)
-{
-    for (auto& e : *exemplars) {
-        fixHexId(e.mutable_trace_id(), 16);
-        fixHexId(e.mutable_span_id(), 8);
-    }
-}
-
-void fixIds(otlp::collector::trace::v1::ExportTraceServiceRequest& request)
-{
-    for (auto& rs : *request.mutable_resource_spans())
-        for (auto& ss : *rs.mutable_scope_spans())
-            for (auto& span : *ss.mutable_spans()) {
-                fixHexId(span.mutable_trace_id(), 16);
-                fixHexId(span.mutable_span_id(), 8);
-                fixHexId(span.mutable_parent_span_id(), 8);
-                for (auto& link : *span.mutable_links()) {
-                    fixHexId(link.mutable_trace_id(), 16);
-                    fixHexId(link.mutable_span_id(), 8);
-                }
-            }
-}
-
-void fixIds(otlp::collector::logs::v1::ExportLogsServiceRequest& request)
-{
-    for (auto& rl : *request.mutable_resource_logs())
-        for (auto& sl : *rl.mutable_scope_logs())
-            for (auto& log : *sl.mutable_log_records()) {
-                fixHexId(log.mutable_trace_id(), 16);
-                fixHexId(log.mutable_span_id(), 8);
-            }
-}
-
-void fixIds(otlp::collector::metrics::v1::ExportMetricsServiceRequest& request)
-{
-    for (auto& rm : *request.mutable_resource_metrics())
-        for (auto& sm : *rm.mutable_scope_metrics())
-            for (auto& m : *sm.mutable_metrics()) {
-                for (auto& p : *m.mutable_gauge()->mutable_data_points())
-                    fixExemplars(p.mutable_exemplars());
-                for (auto& p : *m.mutable_sum()->mutable_data_points())
-                    fixExemplars(p.mutable_exemplars());
-                for (auto& p : *m.mutable_histogram()->mutable_data_points())
-                    fixExemplars(p.mutable_exemplars());
-                for (auto& p : *m.mutable_exponential_histogram()->mutable_data_points())
-                    fixExemplars(p.mutable_exemplars());
-            }
-}
 
 template <typename Request>
 bool parse(Request& request, Encoding encoding, std::string_view body, const IngestLimits& limits, std::string* error)
@@ -120,13 +33,12 @@ bool parse(Request& request, Encoding encoding, std::string_view body, const Ing
     }
     pb::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;
-    const auto status
-        = pb::util::JsonStringToMessage(pb::StringPiece(body.data(), body.size()), &request, options);
+    const std::string json = hexIdsToBase64(body);
+    const auto status = pb::util::JsonStringToMessage(json, &request, options);
     if (!status.ok()) {
         *error = "the body is not valid OTLP/JSON: " + std::string(status.message());
         return false;
     }
-    fixIds(request);
     return true;
 }
 

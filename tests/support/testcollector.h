@@ -1,0 +1,58 @@
+#pragma once
+
+#include "collector.h"
+#include "ingestlimits.h"
+#include "telemetrywriter.h"
+
+#include <QTemporaryDir>
+#include <memory>
+#include <set>
+#include <string>
+
+struct sqlite3;
+
+namespace spanlight::test {
+
+/// A real collector on 127.0.0.1, ports 0, over a real SQLite file in a
+/// temporary directory.
+class TestCollector
+{
+public:
+    explicit TestCollector(IngestLimits limits = {}, WriterOptions writer = {});
+    ~TestCollector();
+
+    bool ok() const { return m_error.empty(); }
+    const std::string& error() const { return m_error; }
+    uint16_t httpPort() const { return m_collector->httpPort(); }
+    uint16_t grpcPort() const { return m_collector->grpcPort(); }
+    Collector& collector() { return *m_collector; }
+    TelemetryWriter& writer() { return *m_writer; }
+    QString dbPath() const { return m_dir.path() + QStringLiteral("/telemetry.db"); }
+    void stop();
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<TelemetryWriter> m_writer;
+    std::unique_ptr<Collector> m_collector;
+    std::string m_error;
+};
+
+/// Reads a telemetry.db with plain SQLite (a second connection, as a user's
+/// console would).
+class DbProbe
+{
+public:
+    explicit DbProbe(const QString& path);
+    ~DbProbe();
+    int64_t count(const std::string& table);
+    int64_t scalar(const std::string& sql);
+    std::string text(const std::string& sql);
+    /// "(trace hex):(span hex)" of every stored span.
+    std::set<std::string> spanKeys();
+    std::string integrityCheck();
+
+private:
+    sqlite3* m_db = nullptr;
+};
+
+} // namespace spanlight::test

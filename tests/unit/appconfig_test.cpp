@@ -1,0 +1,77 @@
+#include "appconfig.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <gtest/gtest.h>
+
+using namespace spanlight;
+
+namespace {
+
+QString writeIni(const QTemporaryDir& dir, const char* text)
+{
+    const QString path = dir.path() + QStringLiteral("/spanlight.conf");
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(text);
+    return path;
+}
+
+} // namespace
+
+TEST(AppConfig, EveryKnobIsReadFromTheFile)
+{
+    QTemporaryDir dir;
+    const QString path = writeIni(dir, "[receivers]\nbind=0.0.0.0\nhttp_port=9318\ngrpc_port=9317\n"
+                                       "[limits]\nmax_body_bytes=1000\nmax_anyvalue_depth=8\nmax_connections=3\n"
+                                       "header_timeout_ms=250\n[storage]\nmax_queued_items=77\nsynchronous=normal\n"
+                                       "data_dir=/tmp/x\n");
+    AppConfig config;
+    QStringList problems;
+    loadConfigFile(path, &config, &problems);
+    EXPECT_TRUE(problems.isEmpty()) << problems.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(config.receivers.bind, "0.0.0.0");
+    EXPECT_EQ(config.receivers.httpPort, 9318);
+    EXPECT_EQ(config.receivers.grpcPort, 9317);
+    EXPECT_EQ(config.limits.maxBodyBytes, 1000u);
+    EXPECT_EQ(config.limits.maxAnyValueDepth, 8);
+    EXPECT_EQ(config.limits.maxConnections, 3u);
+    EXPECT_EQ(config.limits.headerTimeoutMs, 250);
+    EXPECT_EQ(config.writer.maxQueuedItems, 77u);
+    EXPECT_FALSE(config.writer.synchronousFull);
+    EXPECT_EQ(config.dataDir, QStringLiteral("/tmp/x"));
+}
+
+TEST(AppConfig, BadValuesAndUnknownKeysAreReportedAndKeepDefaults)
+{
+    QTemporaryDir dir;
+    const QString path
+        = writeIni(dir, "[limits]\nmax_body_bytes=lots\nmax_bodybytes=5\n[receivers]\nhttp_port=70000\n");
+    AppConfig config;
+    QStringList problems;
+    loadConfigFile(path, &config, &problems);
+    EXPECT_EQ(problems.size(), 3) << problems.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(config.limits.maxBodyBytes, IngestLimits().maxBodyBytes);
+    EXPECT_EQ(config.receivers.httpPort, 4318);
+}
+
+TEST(AppConfig, MissingFileMeansDefaultsAndExampleListsEveryKnob)
+{
+    AppConfig config;
+    QStringList problems;
+    loadConfigFile(QStringLiteral("/nonexistent/spanlight.conf"), &config, &problems);
+    EXPECT_TRUE(problems.isEmpty());
+    const QString example = exampleConfig();
+    for (const char* key : { "max_body_bytes", "max_decoding_bytes", "max_anyvalue_depth", "max_attributes",
+                             "max_attribute_value_bytes", "header_timeout_ms", "max_connections", "max_queued_items",
+                             "dedup_window" })
+        EXPECT_TRUE(example.contains(QString::fromLatin1(key))) << key;
+}
+
+TEST(AppConfig, LoopbackDetection)
+{
+    EXPECT_TRUE(isLoopback("127.0.0.1"));
+    EXPECT_TRUE(isLoopback("::1"));
+    EXPECT_FALSE(isLoopback("0.0.0.0"));
+    EXPECT_FALSE(isLoopback("192.0.2.10"));
+}
