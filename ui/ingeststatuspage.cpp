@@ -84,7 +84,7 @@ QLabel* IngestStatusPage::addCounter(QGridLayout* grid, int row, int column, con
     auto* v = new QVBoxLayout(box);
     v->setContentsMargins(4, 4, 4, 4);
     auto* caption = new QLabel(name, box);
-    caption->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    caption->setStyleSheet(QStringLiteral("color: palette(dark);"));
     auto* value = new QLabel(QStringLiteral("–"), box);
     QFont big = value->font();
     big.setPointSizeF(big.pointSizeF() * 1.4);
@@ -125,13 +125,17 @@ void IngestStatusPage::refresh()
     set(tr("Connections"), number(s.openConnections));
     set(tr("Attributes truncated"), number(s.attributesTruncated));
 
+    // A rate over a very short interval (a manual refresh) would be noise:
+    // measure over at least most of a timer period.
     const qint64 now = m_clock.elapsed();
-    if (m_lastSpans >= 0 && now > m_lastMs) {
-        const double rate = double(s.writer.spansStored - m_lastSpans) * 1000.0 / double(now - m_lastMs);
-        set(tr("Ingest rate"), tr("%1 spans/s").arg(QLocale().toString(rate, 'f', 0)));
+    if (m_lastSpans < 0 || now - m_lastMs >= 400) {
+        if (m_lastSpans >= 0) {
+            const double rate = double(s.writer.spansStored - m_lastSpans) * 1000.0 / double(now - m_lastMs);
+            set(tr("Ingest rate"), tr("%1 spans/s").arg(QLocale().toString(rate, 'f', 0)));
+        }
+        m_lastSpans = s.writer.spansStored;
+        m_lastMs = now;
     }
-    m_lastSpans = s.writer.spansStored;
-    m_lastMs = now;
 
     for (int r = 0; r < static_cast<int>(RejectReason::Count); ++r) {
         QString label = QString::fromLatin1(rejectReasonName(static_cast<RejectReason>(r)));
