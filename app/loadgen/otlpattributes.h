@@ -1,0 +1,48 @@
+#pragma once
+
+// Small helpers for filling OTLP attribute lists; shared by the trace and log generators.
+
+#include "opentelemetry/proto/common/v1/common.pb.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace spanlight::loadgen::otlp {
+
+using KeyValues = google::protobuf::RepeatedPtrField<opentelemetry::proto::common::v1::KeyValue>;
+
+inline opentelemetry::proto::common::v1::AnyValue* addKey(KeyValues* attributes, std::string_view key)
+{
+    auto* keyValue = attributes->Add();
+    keyValue->set_key(std::string(key));
+    return keyValue->mutable_value();
+}
+
+inline void addString(KeyValues* attributes, std::string_view key, std::string_view value)
+{
+    addKey(attributes, key)->set_string_value(std::string(value));
+}
+
+inline void addInt(KeyValues* attributes, std::string_view key, std::int64_t value)
+{
+    addKey(attributes, key)->set_int_value(value);
+}
+
+inline void addDouble(KeyValues* attributes, std::string_view key, double value)
+{
+    addKey(attributes, key)->set_double_value(value);
+}
+
+inline void addStringArray(KeyValues* attributes, std::string_view key, std::initializer_list<std::string_view> values)
+{
+    auto* array = addKey(attributes, key)->mutable_array_value();
+    for (std::string_view value : values)
+        array->add_values()->set_string_value(std::string(value));
+}
+
+/// W3C trace flags as OTLP carries them: sampled, and "parent is not remote" known (bit 8).
+constexpr std::uint32_t kLocalSampledFlags = 0x101;
+
+} // namespace spanlight::loadgen::otlp
