@@ -49,9 +49,12 @@ uint16_t Collector::grpcPort() const
 
 void Collector::drain(int grpcDeadlineMs)
 {
+    // New requests are refused (503) from here; those already begun finish.
     m_http->stopAccepting();
     m_grpc->shutdown(grpcDeadlineMs); // returns once in-flight RPCs are answered
-    m_pipeline->waitUntilIdle(); // HTTP exports queued before the stop
+    m_http->waitForExchanges(m_limits.bodyTimeoutMs + m_limits.headerTimeoutMs);
+    m_pipeline->close();
+    m_pipeline->waitUntilIdle(); // nothing the writer holds refers to a receiver any more
     m_http->stop();
 }
 

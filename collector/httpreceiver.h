@@ -38,6 +38,9 @@ public:
     uint16_t port() const { return m_port; }
     /// Stops accepting; open connections finish their request and close.
     void stopAccepting();
+    /// Waits until every request whose header arrived has been answered
+    /// (idle keep-alive connections do not count); false on timeout.
+    bool waitForExchanges(int timeoutMs);
     /// Stops the threads. Call after the pipeline is idle.
     void stop();
 

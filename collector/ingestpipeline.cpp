@@ -2,6 +2,8 @@
 
 #include "telemetrywriter.h"
 
+#include <utility>
+
 namespace spanlight {
 
 IngestPipeline::IngestPipeline(const IngestLimits& limits, TelemetryWriter& writer, CollectorStats& stats)
@@ -24,13 +26,26 @@ void IngestPipeline::ingestBody(Signal signal, Encoding encoding, std::string_vi
         reply({ IngestStatus::Overloaded, "the collector is decoding too much data at once; retry later", 0, {} });
         return;
     }
-    ConvertResult converted = decodeExport(signal, encoding, body, m_limits);
+    ConvertResult converted;
+    try {
+        converted = decodeExport(signal, encoding, body, m_limits);
+    } catch (const std::bad_alloc&) {
+        m_stats.decodingBytes -= size;
+        m_stats.reject(RejectReason::QueueFull);
+        reply({ IngestStatus::Overloaded, "the collector is out of memory for decoding; retry later", 0, {} });
+        return;
+    }
     m_stats.decodingBytes -= size;
     ingestConverted(signal, std::move(converted), std::move(reply));
 }
 
 void IngestPipeline::ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply)
 {
+    if (m_closed.load()) {
+        m_stats.reject(RejectReason::StorageUnavailable);
+        reply({ IngestStatus::Unavailable, "the collector is shutting down; retry later", 0, {} });
+        return;
+    }
     if (!converted.fatal.empty()) {
         m_stats.reject(RejectReason::BadRequest);
         reply({ IngestStatus::BadRequest, converted.fatal, 0, {} });
@@ -55,28 +70,34 @@ void IngestPipeline::ingestConverted(Signal signal, ConvertResult converted, Rep
         std::lock_guard lock(m_mutex);
         ++m_inFlight;
     }
-    const auto admission = m_writer.submit(converted.batch, [this, reply, partial](const WriteOutcome& outcome) {
+    // The completion hands its reply over to finish(), which destroys it before
+    // counting the export done, so nothing of a receiver outlives the drain.
+    auto pending = std::make_shared<ReplyFn>(reply);
+    const auto admission = m_writer.submit(converted.batch, [this, pending, partial](const WriteOutcome& outcome) {
+        ReplyFn answer = std::exchange(*pending, nullptr);
         if (outcome.committed) {
-            finish(reply, partial);
+            finish(std::move(answer), partial);
             return;
         }
         m_stats.reject(RejectReason::StorageUnavailable);
-        finish(reply, { IngestStatus::Unavailable, "storage is unavailable: " + outcome.error, 0, {} });
+        finish(std::move(answer), { IngestStatus::Unavailable, "storage is unavailable: " + outcome.error, 0, {} });
     });
     if (admission == TelemetryWriter::Admission::Accepted)
         return;
+    ReplyFn answer = std::exchange(*pending, nullptr);
     if (admission == TelemetryWriter::Admission::QueueFull) {
         m_stats.reject(RejectReason::QueueFull);
-        finish(reply, { IngestStatus::Overloaded, "the ingest queue is full; retry later", 0, {} });
+        finish(std::move(answer), { IngestStatus::Overloaded, "the ingest queue is full; retry later", 0, {} });
     } else {
         m_stats.reject(RejectReason::StorageUnavailable);
-        finish(reply, { IngestStatus::Unavailable, "the collector is shutting down; retry later", 0, {} });
+        finish(std::move(answer), { IngestStatus::Unavailable, "the collector is shutting down; retry later", 0, {} });
     }
 }
 
-void IngestPipeline::finish(const ReplyFn& reply, const IngestReply& answer)
+void IngestPipeline::finish(ReplyFn reply, const IngestReply& answer)
 {
     reply(answer);
+    reply = nullptr; // release what it holds before the export counts as done
     std::lock_guard lock(m_mutex);
     if (--m_inFlight == 0)
         m_idle.notify_all();

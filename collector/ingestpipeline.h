@@ -4,6 +4,7 @@
 #include "ingestlimits.h"
 #include "otlpdecoder.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -41,6 +42,8 @@ public:
     /// Queues an already converted request (gRPC hands over parsed messages).
     void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply);
 
+    /// From now on every export is answered 503 / UNAVAILABLE (draining).
+    void close() { m_closed = true; }
     /// Blocks until every accepted export has been answered.
     void waitUntilIdle();
     int64_t inFlight() const;
@@ -49,7 +52,7 @@ public:
     CollectorStats& stats() { return m_stats; }
 
 private:
-    void finish(const ReplyFn& reply, const IngestReply& answer);
+    void finish(ReplyFn reply, const IngestReply& answer);
 
     const IngestLimits& m_limits;
     TelemetryWriter& m_writer;
@@ -57,6 +60,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_idle;
     int64_t m_inFlight = 0;
+    std::atomic<bool> m_closed { false };
 };
 
 } // namespace spanlight

@@ -75,9 +75,10 @@ void finish(ConvertResult& result, const AttributeGuard& guard, const char* what
             + " rejected: trace and span ids must be 16 and 8 bytes and not all zero";
 }
 
-bool convertSpan(const otlp::trace::v1::Span& in, AttributeGuard& guard, SpanRecord* out)
+/// \a detail is reused across a request's spans: Clear() keeps its allocations.
+bool convertSpan(const otlp::trace::v1::Span& in, AttributeGuard& guard, stored::SpanDetail& detail, SpanRecord* out)
 {
-    stored::SpanDetail detail;
+    detail.Clear();
     uint32_t dropped = in.dropped_attributes_count();
     if (!guard.copy(in.attributes(), detail.mutable_attributes(), &dropped))
         return false;
@@ -131,6 +132,12 @@ ConvertResult convertTraces(const otlp::collector::trace::v1::ExportTraceService
     IngestBatch& batch = *result.batch;
     batch.signal = Signal::Traces;
     AttributeGuard guard(limits);
+    stored::SpanDetail detail;
+    size_t total = 0;
+    for (const auto& rs : request.resource_spans())
+        for (const auto& ss : rs.scope_spans())
+            total += static_cast<size_t>(ss.spans_size());
+    batch.spans.reserve(total);
     for (const auto& rs : request.resource_spans()) {
         Dimensions dims;
         uint32_t resourceIndex = 0;
@@ -151,7 +158,7 @@ ConvertResult convertTraces(const otlp::collector::trace::v1::ExportTraceService
                 record.dims = dims;
                 record.resourceIndex = resourceIndex;
                 record.scope = scope;
-                if (!convertSpan(span, guard, &record))
+                if (!convertSpan(span, guard, detail, &record))
                     return failed(guard);
                 if (record.dims.tenant.empty())
                     record.dims.tenant = kNoTenant;
@@ -315,6 +322,12 @@ bool convertMetric(const otlp::metrics::v1::Metric& m, AttributeGuard& guard, co
     return true;
 }
 
+int64_t pointCount(const otlp::metrics::v1::Metric& m)
+{
+    return m.gauge().data_points_size() + m.sum().data_points_size() + m.histogram().data_points_size()
+        + m.exponential_histogram().data_points_size() + m.summary().data_points_size();
+}
+
 } // namespace
 
 ConvertResult convertMetrics(const otlp::collector::metrics::v1::ExportMetricsServiceRequest& request,
@@ -333,12 +346,20 @@ ConvertResult convertMetrics(const otlp::collector::metrics::v1::ExportMetricsSe
             base.dims.tenant = kNoTenant;
         for (const auto& sm : rm.scope_metrics()) {
             base.scope = scopeLabel(sm.scope());
-            for (const auto& metric : sm.metrics())
+            for (const auto& metric : sm.metrics()) {
+                if (metric.name().empty()) {
+                    // A nameless metric cannot be stored or found; refuse its points only.
+                    result.rejected += pointCount(metric);
+                    continue;
+                }
                 if (!convertMetric(metric, guard, base, batch))
                     return failed(guard);
+            }
         }
     }
-    finish(result, guard, "data points");
+    result.truncated = guard.truncated();
+    if (result.rejected > 0)
+        result.rejectMessage = std::to_string(result.rejected) + " data points rejected: their metric has no name";
     return result;
 }
 

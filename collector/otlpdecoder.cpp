@@ -6,6 +6,7 @@
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 #include "jsonhexids.h"
+#include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -45,14 +46,19 @@ bool parse(Request& request, Encoding encoding, std::string_view body, const Ing
 template <typename Request, typename Convert>
 ConvertResult decodeWith(Encoding encoding, std::string_view body, const IngestLimits& limits, Convert convert)
 {
-    Request request;
+    // An arena turns the thousands of small allocations of a parsed request
+    // into a few blocks freed at once (malloc/free led the ingest profile).
+    pb::ArenaOptions options;
+    options.start_block_size = std::min<size_t>(body.size() * 2 + 4096, 1u << 20);
+    pb::Arena arena(options);
+    Request* request = pb::Arena::CreateMessage<Request>(&arena);
     std::string error;
-    if (!parse(request, encoding, body, limits, &error)) {
+    if (!parse(*request, encoding, body, limits, &error)) {
         ConvertResult result;
         result.fatal = error;
         return result;
     }
-    return convert(request, limits);
+    return convert(*request, limits);
 }
 
 std::string toJson(const pb::Message& message)

@@ -14,7 +14,7 @@ packages=(
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev
     # a display for the window on headless machines, and a font to draw with
-    xvfb xauth fonts-dejavu-core
+    xvfb xauth fonts-dejavu-core openssl
 )
 # Node.js runs the official OpenTelemetry JS exporters in the interop tests;
 # keep an existing installation (e.g. NodeSource) rather than fight over it.

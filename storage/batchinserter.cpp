@@ -86,9 +86,12 @@ bool BatchInserter::load(std::string* error)
         return false;
     }
     while (sqlite3_step(dict.get()) == SQLITE_ROW) {
+        const int kind = sqlite3_column_int(dict.get(), 1);
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(dict.get(), 2));
-        m_dictionary.emplace(DictKey { sqlite3_column_int(dict.get(), 1), text ? text : "" },
-                             sqlite3_column_int64(dict.get(), 0));
+        // Length from SQLite, not strlen: a value may contain a NUL byte.
+        const std::string value(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(dict.get(), 2)));
+        if (kind > 0 && kind < kDictKinds)
+            m_dictionary[kind].emplace(value, sqlite3_column_int64(dict.get(), 0));
     }
     while (sqlite3_step(resources.get()) == SQLITE_ROW)
         m_resources.emplace(static_cast<uint64_t>(sqlite3_column_int64(resources.get(), 1)),
@@ -103,11 +106,11 @@ int64_t BatchInserter::dictionaryId(DictKind kind, const std::string& value, int
 {
     if (value.empty())
         return 0;
-    DictKey key { static_cast<int>(kind), value };
-    if (auto it = m_dictionary.find(key); it != m_dictionary.end())
+    Dictionary& dictionary = m_dictionary[static_cast<int>(kind)];
+    if (auto it = dictionary.find(std::string_view(value)); it != dictionary.end())
         return it->second;
     sqlite3_stmt* s = m_dict.get();
-    sqlite3_bind_int(s, 1, key.kind);
+    sqlite3_bind_int(s, 1, static_cast<int>(kind));
     bindText(s, 2, value);
     const int stepRc = finishStep(s);
     if (stepRc != SQLITE_OK) {
@@ -115,8 +118,8 @@ int64_t BatchInserter::dictionaryId(DictKind kind, const std::string& value, int
         return 0;
     }
     const int64_t id = sqlite3_last_insert_rowid(m_db);
-    m_dictionary.emplace(key, id);
-    m_newDictEntries.push_back(std::move(key));
+    dictionary.emplace(value, id);
+    m_newDictEntries.emplace_back(static_cast<int>(kind), value);
     return id;
 }
 
@@ -193,9 +196,11 @@ int BatchInserter::insertSpans(const std::vector<SpanToInsert>& spans)
         const bool runEnds = i + 1 == spans.size() || spans[i + 1].span->traceId != r.traceId;
         if (runEnds) {
             sqlite3_stmt* t = m_traceIndex.get();
-            sqlite3_bind_int64(t, 1, traceKey(r.traceId));
-            sqlite3_bind_int64(t, 2, id - static_cast<int64_t>(i - runStart));
-            sqlite3_bind_int64(t, 3, static_cast<int64_t>(i - runStart + 1));
+            const int64_t first = id - static_cast<int64_t>(i - runStart);
+            sqlite3_bind_int64(t, 1, traceIndexBucket(first));
+            sqlite3_bind_int64(t, 2, traceKey(r.traceId));
+            sqlite3_bind_int64(t, 3, first);
+            sqlite3_bind_int64(t, 4, static_cast<int64_t>(i - runStart + 1));
             if ((rc = finishStep(t)) != SQLITE_OK)
                 return rc;
             runStart = i + 1;
@@ -275,8 +280,8 @@ void BatchInserter::transactionCommitted()
 
 void BatchInserter::transactionRolledBack()
 {
-    for (const DictKey& key : m_newDictEntries)
-        m_dictionary.erase(key);
+    for (const auto& [kind, value] : m_newDictEntries)
+        m_dictionary[kind].erase(value);
     for (uint64_t hash : m_newResources)
         m_resources.erase(hash);
     m_newDictEntries.clear();

@@ -5,6 +5,7 @@
 #include "sqliteconnection.h"
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -12,6 +13,13 @@ namespace spanlight {
 
 /// The first 8 bytes of a trace id as the signed integer key of trace_index.
 int64_t traceKey(const TraceId& id);
+/// trace_index is partitioned by span rowid range, so inserts touch only the
+/// current bucket's small, cache-resident part of the B-tree (a trace-id-first
+/// key alone sends every row to a random page of an ever-growing tree).
+constexpr int64_t traceIndexBucket(int64_t spanRowId)
+{
+    return spanRowId >> 20;
+}
 
 /// Writes rows inside the writer's open transaction with prepared statements.
 /// Owns the in-memory dictionary and resource caches; entries created in a
@@ -46,23 +54,20 @@ public:
 private:
     int64_t dictionaryId(DictKind kind, const std::string& value, int* rc);
 
-    struct DictKey
+    struct StringHash
     {
-        int kind;
-        std::string value;
-        bool operator==(const DictKey&) const = default;
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
     };
-    struct DictKeyHash
-    {
-        size_t operator()(const DictKey& k) const { return std::hash<std::string>()(k.value) * 31 + k.kind; }
-    };
+    using Dictionary = std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>>;
 
     sqlite3* m_db;
     bool m_valid = false;
     Statement m_span, m_traceIndex, m_log, m_point, m_dict, m_resource;
-    std::unordered_map<DictKey, int64_t, DictKeyHash> m_dictionary;
+    static constexpr int kDictKinds = 16;
+    Dictionary m_dictionary[kDictKinds]; // one per DictKind, looked up without copying the key
     std::unordered_map<uint64_t, int64_t> m_resources; // content hash -> id
-    std::vector<DictKey> m_newDictEntries;
+    std::vector<std::pair<int, std::string>> m_newDictEntries;
     std::vector<uint64_t> m_newResources;
     int64_t m_nextSpanId = 1;
     int64_t m_spanIdAtBegin = 1;

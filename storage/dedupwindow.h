@@ -2,8 +2,7 @@
 
 #include "records.h"
 
-#include <cstring>
-#include <unordered_set>
+#include <cstdint>
 #include <vector>
 
 namespace spanlight {
@@ -11,6 +10,10 @@ namespace spanlight {
 /// The most recent span identities the writer stored, so a batch that an
 /// exporter retries (it timed out before our answer arrived) is not stored and
 /// counted twice. Bounded: the oldest identity is forgotten first.
+///
+/// A ring of identities plus an open-addressing index into it (linear probing,
+/// backward-shift deletion): no allocation per span, which matters at
+/// 100k spans/s — a node-based set spent more time in malloc than in lookups.
 class DedupWindow
 {
 public:
@@ -18,7 +21,7 @@ public:
 
     bool contains(const TraceId& trace, const SpanId& span) const;
     void insert(const TraceId& trace, const SpanId& span);
-    size_t size() const { return m_set.size(); }
+    size_t size() const { return m_size; }
     size_t capacity() const { return m_capacity; }
 
     struct Key
@@ -27,23 +30,18 @@ public:
         SpanId span;
         bool operator==(const Key& other) const = default;
     };
-    struct KeyHash
-    {
-        size_t operator()(const Key& key) const
-        {
-            // Ids are random already; mixing two words of them is enough.
-            uint64_t a, b;
-            std::memcpy(&a, key.trace.data() + 8, 8);
-            std::memcpy(&b, key.span.data(), 8);
-            return a ^ (b * 0x9E3779B97F4A7C15ull);
-        }
-    };
+    static uint64_t hash(const Key& key);
 
 private:
+    size_t find(const Key& key) const; ///< slot holding key, or npos
+    void eraseSlot(size_t slot);
+
     size_t m_capacity;
-    std::unordered_set<Key, KeyHash> m_set;
+    size_t m_size = 0;
     std::vector<Key> m_ring; // insertion order, for eviction
     size_t m_next = 0;
+    std::vector<uint32_t> m_slots; // ring index + 1; 0 = empty
+    size_t m_mask = 0;
 };
 
 } // namespace spanlight

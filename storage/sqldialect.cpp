@@ -24,7 +24,8 @@ std::vector<std::vector<std::string>> SqliteDialect::migrations() const
     // 5-10x of the insert rate (DESIGN.md "What this machine can do"). Spans of a
     // trace are found through trace_index, which holds one row per trace per
     // commit: the writer sorts each commit by trace id so a trace's spans occupy
-    // one contiguous rowid run.
+    // one contiguous rowid run. Its key starts with a bucket of rowids (2^20
+    // spans), so inserts stay within one small, cached part of the tree.
     std::vector<std::string> v1 = {
         "CREATE TABLE dict (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, value TEXT NOT NULL, "
         "UNIQUE (kind, value))",
@@ -40,8 +41,9 @@ std::vector<std::vector<std::string>> SqliteDialect::migrations() const
         " reasoning_tokens INTEGER, cost_nano_usd INTEGER, price_row_id INTEGER,"
         " session TEXT, end_user TEXT, convention INTEGER, prompt_fp_id INTEGER,"
         " resource_id INTEGER, scope_id INTEGER, detail BLOB)",
-        "CREATE TABLE trace_index (trace_key INTEGER NOT NULL, first_span INTEGER NOT NULL,"
-        " span_count INTEGER NOT NULL, PRIMARY KEY (trace_key, first_span)) WITHOUT ROWID",
+        "CREATE TABLE trace_index (bucket INTEGER NOT NULL, trace_key INTEGER NOT NULL,"
+        " first_span INTEGER NOT NULL, span_count INTEGER NOT NULL,"
+        " PRIMARY KEY (bucket, trace_key, first_span)) WITHOUT ROWID",
         "CREATE TABLE logs ("
         " id INTEGER PRIMARY KEY, time_ns INTEGER NOT NULL, observed_ns INTEGER,"
         " trace_id BLOB, span_id BLOB, tenant_id INTEGER, environment_id INTEGER, service_id INTEGER,"
@@ -74,7 +76,7 @@ std::string SqliteDialect::insertSpan() const
 
 std::string SqliteDialect::insertTraceIndex() const
 {
-    return "INSERT OR REPLACE INTO trace_index (trace_key, first_span, span_count) VALUES (?,?,?)";
+    return "INSERT OR REPLACE INTO trace_index (bucket, trace_key, first_span, span_count) VALUES (?,?,?,?)";
 }
 
 std::string SqliteDialect::insertLog() const

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 #include <cstring>
 #include <unordered_set>
 #include <sqlite3.h>
@@ -58,9 +59,10 @@ TelemetryWriter::~TelemetryWriter()
 
 bool TelemetryWriter::start(std::string* error)
 {
-    std::promise<std::string> opened;
-    auto result = opened.get_future();
-    m_thread = std::thread([this, &opened] { run(&opened); });
+    // Shared: the writer thread may still be inside set_value() when we wake.
+    auto opened = std::make_shared<std::promise<std::string>>();
+    auto result = opened->get_future();
+    m_thread = std::thread([this, opened] { run(opened.get()); });
     *error = result.get();
     if (!error->empty()) {
         m_thread.join();
@@ -194,31 +196,71 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
 
 void TelemetryWriter::commitGroup(std::vector<Pending>& group)
 {
+    std::vector<WriteOutcome> outcomes(group.size());
+    std::vector<size_t> members(group.size());
+    for (size_t g = 0; g < group.size(); ++g)
+        members[g] = g;
+    if (!writeTransaction(group, members, outcomes) && group.size() > 1) {
+        // One bad batch must not fail the batches it shares a commit with:
+        // retry each in a transaction of its own.
+        for (size_t g = 0; g < group.size(); ++g)
+            writeTransaction(group, { g }, outcomes);
+    }
+
+    size_t items = 0, bytes = 0;
+    for (const Pending& p : group) {
+        items += p.batch->itemCount();
+        bytes += p.batch->approxBytes;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_queuedItems -= items;
+        m_queuedBytes -= bytes;
+    }
+    for (size_t g = 0; g < group.size(); ++g) {
+        // Destroy each completion right after it ran: it may own the last
+        // reference to a receiver's connection, which must not outlive the
+        // receiver (whose drain waits for these completions).
+        Completion done = std::exchange(group[g].completion, nullptr);
+        done(outcomes[g]);
+    }
+}
+
+bool TelemetryWriter::writeTransaction(const std::vector<Pending>& group, const std::vector<size_t>& members,
+                                       std::vector<WriteOutcome>& outcomes)
+{
     const auto started = std::chrono::steady_clock::now();
     State& st = *m_state;
-    std::vector<WriteOutcome> outcomes(group.size());
 
-    // Drop spans stored before (a retried batch) or twice within this group.
-    DedupWindow::Key key;
-    std::unordered_set<DedupWindow::Key, DedupWindow::KeyHash> inGroup;
+    // Drop spans stored before (a retried batch) or twice within this transaction.
+    struct KeyHash
+    {
+        size_t operator()(const DedupWindow::Key& k) const { return DedupWindow::hash(k); }
+    };
+    std::unordered_set<DedupWindow::Key, KeyHash> inTransaction;
+    inTransaction.reserve(m_options.maxItemsPerCommit);
     std::vector<std::pair<const SpanRecord*, size_t>> spans; // span, index into group
-    for (size_t g = 0; g < group.size(); ++g) {
+    for (size_t g : members) {
+        outcomes[g] = {};
         for (const SpanRecord& span : group[g].batch->spans) {
-            key = { span.traceId, span.spanId };
-            if (st.dedup->contains(span.traceId, span.spanId) || !inGroup.insert(key).second) {
+            if (st.dedup->contains(span.traceId, span.spanId)
+                || !inTransaction.insert(DedupWindow::Key { span.traceId, span.spanId }).second) {
                 ++outcomes[g].duplicates;
                 continue;
             }
             spans.emplace_back(&span, g);
         }
     }
+    // Each trace's spans become one contiguous rowid run: one trace_index row.
     std::stable_sort(spans.begin(), spans.end(),
                      [](const auto& a, const auto& b) { return a.first->traceId < b.first->traceId; });
 
     std::string error;
     int rc = st.connection.exec(st.dialect.beginWrite(), &error);
-    std::vector<std::vector<int64_t>> resourceIds(group.size());
-    for (size_t g = 0; g < group.size() && rc == SQLITE_OK; ++g) {
+    std::map<size_t, std::vector<int64_t>> resourceIds;
+    for (size_t g : members) {
+        if (rc != SQLITE_OK)
+            break;
         const IngestBatch& batch = *group[g].batch;
         rc = st.inserter->resolveResources(batch, &resourceIds[g]);
         if (rc == SQLITE_OK)
@@ -244,7 +286,7 @@ void TelemetryWriter::commitGroup(std::vector<Pending>& group)
         if (hook)
             hook();
         rc = st.connection.exec("COMMIT", &error);
-    } else {
+    } else if (error.empty()) {
         error = st.inserter->lastError();
     }
 
@@ -262,49 +304,38 @@ void TelemetryWriter::commitGroup(std::vector<Pending>& group)
     const auto micros
         = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
 
-    size_t items = 0, bytes = 0;
-    {
-        std::lock_guard lock(m_statsMutex);
-        m_stats.healthy = committed;
-        if (!committed) {
-            ++m_stats.failedCommits;
-            m_stats.lastError = error;
-        } else {
-            ++m_stats.commits;
-            m_stats.lastCommitMicros = micros;
-            m_stats.maxCommitMicros = std::max(m_stats.maxCommitMicros, static_cast<int64_t>(micros));
-        }
-        for (size_t g = 0; g < group.size(); ++g) {
-            const IngestBatch& batch = *group[g].batch;
-            items += batch.itemCount();
-            bytes += batch.approxBytes;
-            WriteOutcome& out = outcomes[g];
-            out.committed = committed;
-            out.error = committed ? std::string() : error;
-            if (!committed)
-                continue;
-            out.stored = static_cast<int64_t>(batch.spans.size()) - out.duplicates
-                + static_cast<int64_t>(batch.logs.size() + batch.points.size());
-            m_stats.spansStored += static_cast<int64_t>(batch.spans.size()) - out.duplicates;
-            m_stats.logsStored += static_cast<int64_t>(batch.logs.size());
-            m_stats.pointsStored += static_cast<int64_t>(batch.points.size());
-            m_stats.duplicatesDropped += out.duplicates;
-            for (const LogRow& l : batch.logs)
-                ++m_stats.perService[l.dims.service].logs;
-            for (const MetricPointRow& p : batch.points)
-                ++m_stats.perService[p.dims.service].points;
-        }
-        if (committed)
-            for (auto& [span, g] : spans)
-                ++m_stats.perService[span->dims.service].spans;
+    std::lock_guard lock(m_statsMutex);
+    m_stats.healthy = committed;
+    if (!committed) {
+        ++m_stats.failedCommits;
+        m_stats.lastError = error;
+    } else {
+        ++m_stats.commits;
+        m_stats.lastCommitMicros = micros;
+        m_stats.maxCommitMicros = std::max(m_stats.maxCommitMicros, static_cast<int64_t>(micros));
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_queuedItems -= items;
-        m_queuedBytes -= bytes;
+    for (size_t g : members) {
+        const IngestBatch& batch = *group[g].batch;
+        WriteOutcome& out = outcomes[g];
+        out.committed = committed;
+        out.error = committed ? std::string() : error;
+        if (!committed)
+            continue;
+        out.stored = static_cast<int64_t>(batch.spans.size()) - out.duplicates
+            + static_cast<int64_t>(batch.logs.size() + batch.points.size());
+        m_stats.spansStored += static_cast<int64_t>(batch.spans.size()) - out.duplicates;
+        m_stats.logsStored += static_cast<int64_t>(batch.logs.size());
+        m_stats.pointsStored += static_cast<int64_t>(batch.points.size());
+        m_stats.duplicatesDropped += out.duplicates;
+        for (const LogRow& l : batch.logs)
+            ++m_stats.perService[l.dims.service].logs;
+        for (const MetricPointRow& p : batch.points)
+            ++m_stats.perService[p.dims.service].points;
     }
-    for (size_t g = 0; g < group.size(); ++g)
-        group[g].completion(outcomes[g]);
+    if (committed)
+        for (auto& [span, g] : spans)
+            ++m_stats.perService[span->dims.service].spans;
+    return committed;
 }
 
 } // namespace spanlight

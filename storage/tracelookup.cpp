@@ -25,7 +25,10 @@ template <size_t N> void columnId(sqlite3_stmt* s, int i, std::array<uint8_t, N>
 } // namespace
 
 TraceLookup::TraceLookup(sqlite3* db)
-    : m_runs(db, "SELECT first_span, span_count FROM trace_index WHERE trace_key = ?")
+    // Two subqueries: SQLite answers a lone MIN or MAX from the index end, but
+    // scans the whole table for both in one select.
+    : m_buckets(db, "SELECT (SELECT MIN(bucket) FROM trace_index), (SELECT MAX(bucket) FROM trace_index)")
+    , m_runs(db, "SELECT first_span, span_count FROM trace_index WHERE bucket = ? AND trace_key = ?")
     , m_spans(db,
               "SELECT s.id, s.trace_id, s.span_id, s.parent_span_id, n.value, sv.value, t.value, s.kind, s.start_ns,"
               " s.duration_ns, s.status_code, s.status_message, s.detail"
@@ -37,15 +40,26 @@ TraceLookup::TraceLookup(sqlite3* db)
 
 std::vector<StoredSpan> TraceLookup::spansOf(const TraceId& trace, std::string* error)
 {
+    // One seek per bucket of 2^20 spans: a few hundred for a full 7-day store.
+    int64_t firstBucket = 0, lastBucket = -1;
+    sqlite3_stmt* b = m_buckets.get();
+    if (sqlite3_step(b) == SQLITE_ROW && sqlite3_column_type(b, 0) != SQLITE_NULL) {
+        firstBucket = sqlite3_column_int64(b, 0);
+        lastBucket = sqlite3_column_int64(b, 1);
+    }
+    sqlite3_reset(b);
     std::vector<std::pair<int64_t, int64_t>> runs;
     sqlite3_stmt* r = m_runs.get();
-    sqlite3_bind_int64(r, 1, traceKey(trace));
-    int rc;
-    while ((rc = sqlite3_step(r)) == SQLITE_ROW)
-        runs.emplace_back(sqlite3_column_int64(r, 0), sqlite3_column_int64(r, 1));
-    sqlite3_reset(r);
-    if (rc != SQLITE_DONE && error)
-        *error = sqlite3_errstr(rc);
+    int rc = SQLITE_DONE;
+    for (int64_t bucket = firstBucket; bucket <= lastBucket; ++bucket) {
+        sqlite3_bind_int64(r, 1, bucket);
+        sqlite3_bind_int64(r, 2, traceKey(trace));
+        while ((rc = sqlite3_step(r)) == SQLITE_ROW)
+            runs.emplace_back(sqlite3_column_int64(r, 0), sqlite3_column_int64(r, 1));
+        sqlite3_reset(r);
+        if (rc != SQLITE_DONE && error)
+            *error = sqlite3_errstr(rc);
+    }
 
     std::vector<StoredSpan> out;
     sqlite3_stmt* s = m_spans.get();

@@ -32,12 +32,13 @@ class TraceLookup
 {
 public:
     explicit TraceLookup(sqlite3* db);
-    bool valid() const { return m_runs.valid() && m_spans.valid(); }
+    bool valid() const { return m_runs.valid() && m_spans.valid() && m_buckets.valid(); }
 
     /// Spans of the trace ordered by start time; empty when unknown.
     std::vector<StoredSpan> spansOf(const TraceId& trace, std::string* error = nullptr);
 
 private:
+    Statement m_buckets;
     Statement m_runs;
     Statement m_spans;
 };

@@ -109,6 +109,30 @@ TEST(GrpcLimits, OversizedMessageIsResourceExhausted)
     EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
+TEST(GrpcLimits, CompressedMessageOverTheLimitAfterInflatingIsResourceExhausted)
+{
+    IngestLimits limits;
+    limits.maxBodyBytes = 64 << 10;
+    TestCollector collector(limits);
+    ASSERT_TRUE(collector.ok());
+    grpc::ChannelArguments args;
+    args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
+    auto stub = svc::trace::v1::TraceService::NewStub(grpc::CreateCustomChannel(
+        "127.0.0.1:" + std::to_string(collector.grpcPort()), grpc::InsecureChannelCredentials(), args));
+    // Highly compressible: small on the wire, far over the limit once inflated.
+    PayloadFactory factory;
+    auto request = factory.traces(1);
+    auto* kv = request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->add_attributes();
+    kv->set_key("padding");
+    kv->mutable_value()->set_string_value(std::string(1 << 20, 'x'));
+    ASSERT_LT(gzip(request.SerializeAsString()).size(), limits.maxBodyBytes);
+    grpc::ClientContext context;
+    svc::trace::v1::ExportTraceServiceResponse response;
+    const grpc::Status s = stub->Export(&context, request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+    EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 0);
+}
+
 TEST(GrpcLimits, OverloadIsUnavailableWithRetryInfoInBothPlaces)
 {
     IngestLimits limits;

@@ -144,6 +144,17 @@ TEST_F(HttpIngest, HealthAnswersGet)
     EXPECT_NE(r.body.find("\"status\":\"ok\""), std::string::npos) << r.body;
 }
 
+TEST_F(HttpIngest, ErrorsKnownFromTheHeaderKeepTheConnection)
+{
+    auto http = client();
+    PayloadFactory more;
+    EXPECT_EQ(http.post("/v1/trace", more.traces(50).SerializeAsString(), kProto).status, 404);
+    EXPECT_EQ(http.post("/v1/traces", "{}", "text/plain").status, 415);
+    const HttpReply ok = http.post("/v1/traces", more.traces(5).SerializeAsString(), kProto);
+    EXPECT_EQ(ok.status, 200) << "the body of the refused requests was read, the connection stays usable";
+    EXPECT_EQ(collector.collector().stats().openConnections.load(), 1);
+}
+
 TEST_F(HttpIngest, BadRequestsHarmNothingStored)
 {
     auto http = client();

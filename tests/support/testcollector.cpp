@@ -4,14 +4,13 @@
 
 namespace spanlight::test {
 
-TestCollector::TestCollector(IngestLimits limits, WriterOptions writer)
+TestCollector::TestCollector(IngestLimits limits, WriterOptions writer, ReceiverOptions options)
 {
     writer.path = dbPath();
     m_writer = std::make_unique<TelemetryWriter>(writer);
     if (!m_writer->start(&m_error))
         return;
     m_collector = std::make_unique<Collector>(*m_writer, limits);
-    ReceiverOptions options;
     options.httpPort = 0;
     options.grpcPort = 0;
     m_collector->start(options, &m_error);

@@ -18,7 +18,8 @@ namespace spanlight::test {
 class TestCollector
 {
 public:
-    explicit TestCollector(IngestLimits limits = {}, WriterOptions writer = {});
+    /// Ports in \a receivers are replaced by 0; TLS files are kept.
+    explicit TestCollector(IngestLimits limits = {}, WriterOptions writer = {}, ReceiverOptions receivers = {});
     ~TestCollector();
 
     bool ok() const { return m_error.empty(); }

@@ -207,3 +207,15 @@ TEST(Responses, BodiesInTheRequestsEncoding)
     EXPECT_NE(exportResponseBody(Signal::Metrics, Encoding::Json, 1, "m").find("rejectedDataPoints"),
               std::string::npos);
 }
+
+TEST(OtlpProtobuf, NamelessMetricIsRefusedAsPartialSuccess)
+{
+    test::PayloadFactory factory;
+    auto request = factory.metricsOfEveryType();
+    request.mutable_resource_metrics(0)->mutable_scope_metrics(0)->mutable_metrics(0)->clear_name();
+    const auto r = decodeExport(Signal::Metrics, Encoding::Protobuf, request.SerializeAsString(), {});
+    ASSERT_TRUE(r.fatal.empty());
+    EXPECT_EQ(r.batch->points.size(), 4u);
+    EXPECT_EQ(r.rejected, 1);
+    EXPECT_NE(r.rejectMessage.find("no name"), std::string::npos);
+}

@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QTemporaryDir>
 #include <future>
+#include <mutex>
 #include <gtest/gtest.h>
 
 using namespace spanlight;
@@ -206,4 +207,38 @@ TEST_F(WriterFixture, NewerSchemaIsRefusedWithAClearMessage)
     std::string error;
     EXPECT_FALSE(writer.start(&error));
     EXPECT_NE(error.find("newer than this Spanlight"), std::string::npos) << error;
+}
+
+TEST_F(WriterFixture, ABadBatchFailsAloneNotTheBatchesItSharesACommitWith)
+{
+    TelemetryWriter writer(options());
+    std::string error;
+    ASSERT_TRUE(writer.start(&error)) << error;
+    std::promise<void> inCommit, release;
+    auto released = release.get_future().share();
+    std::once_flag once;
+    writer.setBeforeCommitHook([&, released] {
+        std::call_once(once, [&] {
+            inCommit.set_value();
+            released.wait();
+        });
+    });
+    test::PayloadFactory factory;
+    std::promise<WriteOutcome> a, bad, c;
+    writer.submit(convertTraces(factory.traces(4), {}).batch, [&](const WriteOutcome& o) { a.set_value(o); });
+    inCommit.get_future().wait(); // the next two queue up and share one commit
+    auto broken = std::make_shared<IngestBatch>();
+    broken->signal = Signal::Metrics;
+    broken->points.emplace_back(); // no metric name: violates NOT NULL
+    writer.submit(broken, [&](const WriteOutcome& o) { bad.set_value(o); });
+    writer.submit(convertTraces(factory.traces(6), {}).batch, [&](const WriteOutcome& o) { c.set_value(o); });
+    release.set_value();
+    EXPECT_TRUE(a.get_future().get().committed);
+    const WriteOutcome badOutcome = bad.get_future().get();
+    EXPECT_FALSE(badOutcome.committed);
+    EXPECT_NE(badOutcome.error.find("NOT NULL"), std::string::npos) << badOutcome.error;
+    EXPECT_TRUE(c.get_future().get().committed) << "retried in a transaction of its own";
+    writer.setBeforeCommitHook({});
+    writer.stop();
+    EXPECT_EQ(test::DbProbe(options().path).count("spans"), 10);
 }
