@@ -107,7 +107,8 @@ TEST(Limits, SlowHeadersAreCutOffAndAWellBehavedClientIsServed)
     // Beast's timer closes the socket before our handler counts the timeout.
     while (collector.collector().stats().rejectedFor(RejectReason::Timeout) == 0)
         std::this_thread::yield();
-    EXPECT_EQ(collector.collector().stats().rejectedFor(RejectReason::Timeout), 1);
+    // The well-behaved client's idle keep-alive connection may time out too.
+    EXPECT_GE(collector.collector().stats().rejectedFor(RejectReason::Timeout), 1);
 }
 
 TEST(Limits, ConnectionCapAnswers503)
