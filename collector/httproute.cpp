@@ -37,10 +37,9 @@ HttpRoute routeRequest(std::string_view method, std::string_view target, std::st
     // The media type alone decides, case-insensitively; parameters such as
     // "; charset=utf-8" are legal.
     const std::string media = lowerTrimmed(contentType.substr(0, contentType.find(';')));
-    const std::optional<Encoding> encoding = media == "application/x-protobuf" ? std::optional(Encoding::Protobuf)
-        : media == "application/json"                                          ? std::optional(Encoding::Json)
-                                                                               : std::nullopt;
-    const Encoding replyEncoding = encoding.value_or(Encoding::Json);
+    const bool isProtobuf = media == "application/x-protobuf";
+    const bool knownMedia = isProtobuf || media == "application/json";
+    const Encoding replyEncoding = isProtobuf ? Encoding::Protobuf : Encoding::Json;
 
     if (path == "/health") {
         if (method != "GET" && method != "HEAD")
@@ -63,7 +62,7 @@ HttpRoute routeRequest(std::string_view method, std::string_view target, std::st
                      replyEncoding);
     if (method != "POST")
         return error(405, "OTLP/HTTP accepts only POST on " + std::string(path), replyEncoding);
-    if (!encoding)
+    if (!knownMedia)
         return error(415,
                      "unsupported Content-Type '" + std::string(contentType)
                          + "'; use application/x-protobuf or application/json");
@@ -72,12 +71,12 @@ HttpRoute routeRequest(std::string_view method, std::string_view target, std::st
     HttpRoute route;
     route.kind = HttpRoute::Kind::Export;
     route.signal = signal;
-    route.encoding = *encoding;
+    route.encoding = replyEncoding;
     if (coding == "gzip" || coding == "x-gzip" || coding == "deflate")
         route.compressed = true;
     else if (!coding.empty() && coding != "identity")
         return error(415, "unsupported Content-Encoding '" + std::string(contentEncoding) + "'; use gzip or deflate",
-                     *encoding);
+                     replyEncoding);
     return route;
 }
 

@@ -2,6 +2,7 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "commitgate.h"
 #include "testcollector.h"
 #include "testpayloads.h"
 
@@ -141,13 +142,7 @@ TEST(GrpcLimits, OverloadIsUnavailableWithRetryInfoInBothPlaces)
     writer.maxQueuedItems = 8;
     TestCollector collector(limits, writer);
     ASSERT_TRUE(collector.ok());
-    std::promise<void> inCommit, release;
-    auto released = release.get_future().share();
-    std::once_flag once;
-    collector.writer().setBeforeCommitHook([&, released] {
-        std::call_once(once, [&] { inCommit.set_value(); });
-        released.wait();
-    });
+    CommitGate gate(collector.writer());
     auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(collector.grpcPort()),
                                        grpc::InsecureChannelCredentials());
     auto stub = svc::trace::v1::TraceService::NewStub(channel);
@@ -158,7 +153,7 @@ TEST(GrpcLimits, OverloadIsUnavailableWithRetryInfoInBothPlaces)
         svc::trace::v1::ExportTraceServiceResponse r;
         return stub->Export(&ctx, a, &r).error_code();
     });
-    inCommit.get_future().wait();
+    gate.waitUntilHeld();
     auto second = std::async(std::launch::async, [&] {
         grpc::ClientContext ctx;
         svc::trace::v1::ExportTraceServiceResponse r;
@@ -182,10 +177,9 @@ TEST(GrpcLimits, OverloadIsUnavailableWithRetryInfoInBothPlaces)
     google::rpc::RetryInfo raw;
     ASSERT_TRUE(raw.ParseFromString(std::string(it->second.data(), it->second.size())));
     EXPECT_EQ(raw.retry_delay().seconds(), 2);
-    release.set_value();
+    gate.release();
     EXPECT_EQ(first.get(), grpc::StatusCode::OK);
     EXPECT_EQ(second.get(), grpc::StatusCode::OK);
-    collector.writer().setBeforeCommitHook({});
 }
 
 TEST(GrpcPorts, ASecondListenerOnTheSamePortFails)

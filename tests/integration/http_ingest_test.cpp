@@ -1,4 +1,5 @@
 #include "google/rpc/status.pb.h"
+#include "commitgate.h"
 #include "httptestclient.h"
 #include "testcollector.h"
 #include "testpayloads.h"
@@ -170,13 +171,7 @@ TEST(HttpDrain, QueuedExportIsAnsweredThenTheListenerCloses)
 {
     TestCollector collector;
     ASSERT_TRUE(collector.ok()) << collector.error();
-    std::promise<void> inCommit, release;
-    auto released = release.get_future().share();
-    std::once_flag once;
-    collector.writer().setBeforeCommitHook([&, released] {
-        std::call_once(once, [&] { inCommit.set_value(); });
-        released.wait();
-    });
+    CommitGate gate(collector.writer());
     PayloadFactory factory;
     const std::string body = factory.traces(16).SerializeAsString();
     const uint16_t port = collector.httpPort();
@@ -184,17 +179,16 @@ TEST(HttpDrain, QueuedExportIsAnsweredThenTheListenerCloses)
         HttpTestClient http("127.0.0.1", port);
         return http.post("/v1/traces", body, kProto);
     });
-    inCommit.get_future().wait();
+    gate.waitUntilHeld();
     auto drained = std::async(std::launch::async, [&] { collector.collector().drain(); });
     EXPECT_EQ(reply.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
         << "the exporter is not answered before the commit";
-    release.set_value();
+    gate.release();
     const HttpReply r = reply.get();
     drained.get();
     EXPECT_EQ(r.status, 200);
     EXPECT_FALSE(r.keepAlive) << "a draining server closes connections";
     EXPECT_EQ(HttpTestClient("127.0.0.1", port).get("/health").status, 0) << "no longer accepting";
-    collector.writer().setBeforeCommitHook({});
     collector.stop();
     EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 16);
 }

@@ -1,3 +1,4 @@
+#include "commitgate.h"
 #include "httptestclient.h"
 #include "testcollector.h"
 #include "testpayloads.h"
@@ -134,18 +135,12 @@ TEST(Limits, FullQueueIs429WithRetryAfterAndIngestRecovers)
     writer.maxQueuedItems = 16; // a and b fit (a is being written), c does not
     TestCollector collector(limits, writer);
     ASSERT_TRUE(collector.ok());
-    std::promise<void> inCommit, release;
-    auto released = release.get_future().share();
-    std::once_flag once;
-    collector.writer().setBeforeCommitHook([&, released] {
-        std::call_once(once, [&] { inCommit.set_value(); });
-        released.wait();
-    });
+    CommitGate gate(collector.writer());
     PayloadFactory factory;
     const uint16_t port = collector.httpPort();
     const std::string a = factory.traces(8).SerializeAsString(), b = factory.traces(8).SerializeAsString();
     auto first = std::async(std::launch::async, [&] { return HttpTestClient("127.0.0.1", port).post("/v1/traces", a, kProto); });
-    inCommit.get_future().wait(); // batch a is inside the held transaction
+    gate.waitUntilHeld(); // batch a is inside the held transaction
     auto second = std::async(std::launch::async, [&] { return HttpTestClient("127.0.0.1", port).post("/v1/traces", b, kProto); });
     // Batch b is queued once the writer reports it; wait on that condition.
     while (collector.writer().stats().queuedItems < 16)
@@ -155,10 +150,9 @@ TEST(Limits, FullQueueIs429WithRetryAfterAndIngestRecovers)
     const HttpReply full = http.post("/v1/traces", c, kProto);
     EXPECT_EQ(full.status, 429);
     EXPECT_EQ(full.header("retry-after"), "3");
-    release.set_value();
+    gate.release();
     EXPECT_EQ(first.get().status, 200);
     EXPECT_EQ(second.get().status, 200);
-    collector.writer().setBeforeCommitHook({});
     EXPECT_EQ(http.post("/v1/traces", c, kProto).status, 200) << "recovers once the queue drains";
     EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 24);
 }

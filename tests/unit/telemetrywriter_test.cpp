@@ -1,3 +1,4 @@
+#include "commitgate.h"
 #include "otlpconvert.h"
 #include "telemetrywriter.h"
 #include "testcollector.h"
@@ -130,13 +131,7 @@ TEST_F(WriterFixture, CompletionRunsOnlyAfterCommit)
     TelemetryWriter writer(options());
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    std::promise<void> atCommit;
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    writer.setBeforeCommitHook([&atCommit, released]() mutable {
-        atCommit.set_value();
-        released.wait();
-    });
+    test::CommitGate gate(writer);
     std::atomic<bool> answered { false };
     std::promise<void> done;
     test::PayloadFactory factory;
@@ -145,13 +140,12 @@ TEST_F(WriterFixture, CompletionRunsOnlyAfterCommit)
         answered = true;
         done.set_value();
     });
-    atCommit.get_future().wait(); // the writer is inside the transaction, before COMMIT
+    gate.waitUntilHeld(); // the writer is inside the transaction, before COMMIT
     EXPECT_FALSE(answered.load()) << "no answer before the commit";
     EXPECT_EQ(test::DbProbe(options().path).count("spans"), 0) << "nothing visible before the commit";
-    release.set_value();
+    gate.release();
     done.get_future().wait();
     EXPECT_TRUE(answered.load());
-    writer.setBeforeCommitHook({});
     writer.stop();
     EXPECT_EQ(test::DbProbe(options().path).count("spans"), 5);
 }
@@ -163,27 +157,16 @@ TEST_F(WriterFixture, FullQueueRefusesAndRecovers)
     TelemetryWriter writer(o);
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    std::promise<void> inCommit;
-    bool signalled = false;
-    writer.setBeforeCommitHook([&, released] {
-        if (!signalled) {
-            signalled = true;
-            inCommit.set_value();
-        }
-        released.wait();
-    });
+    test::CommitGate gate(writer);
     test::PayloadFactory factory;
     std::atomic<int> answered { 0 };
     const auto count = [&](const WriteOutcome&) { ++answered; };
     ASSERT_EQ(writer.submit(convertTraces(factory.traces(8), {}).batch, count), TelemetryWriter::Admission::Accepted);
-    inCommit.get_future().wait();
+    gate.waitUntilHeld();
     // The first batch left the queue for the open transaction; fill the queue.
     ASSERT_EQ(writer.submit(convertTraces(factory.traces(8), {}).batch, count), TelemetryWriter::Admission::Accepted);
     EXPECT_EQ(writer.submit(convertTraces(factory.traces(8), {}).batch, count), TelemetryWriter::Admission::QueueFull);
-    release.set_value();
-    writer.setBeforeCommitHook({});
+    gate.release();
     writer.stop(); // drains: both accepted batches are answered
     EXPECT_EQ(answered.load(), 2);
     EXPECT_EQ(test::DbProbe(o.path).count("spans"), 16);
@@ -214,31 +197,22 @@ TEST_F(WriterFixture, ABadBatchFailsAloneNotTheBatchesItSharesACommitWith)
     TelemetryWriter writer(options());
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    std::promise<void> inCommit, release;
-    auto released = release.get_future().share();
-    std::once_flag once;
-    writer.setBeforeCommitHook([&, released] {
-        std::call_once(once, [&] {
-            inCommit.set_value();
-            released.wait();
-        });
-    });
+    test::CommitGate gate(writer);
     test::PayloadFactory factory;
     std::promise<WriteOutcome> a, bad, c;
     writer.submit(convertTraces(factory.traces(4), {}).batch, [&](const WriteOutcome& o) { a.set_value(o); });
-    inCommit.get_future().wait(); // the next two queue up and share one commit
+    gate.waitUntilHeld(); // the next two queue up and share one commit
     auto broken = std::make_shared<IngestBatch>();
     broken->signal = Signal::Metrics;
     broken->points.emplace_back(); // no metric name: violates NOT NULL
     writer.submit(broken, [&](const WriteOutcome& o) { bad.set_value(o); });
     writer.submit(convertTraces(factory.traces(6), {}).batch, [&](const WriteOutcome& o) { c.set_value(o); });
-    release.set_value();
+    gate.release();
     EXPECT_TRUE(a.get_future().get().committed);
     const WriteOutcome badOutcome = bad.get_future().get();
     EXPECT_FALSE(badOutcome.committed);
     EXPECT_NE(badOutcome.error.find("NOT NULL"), std::string::npos) << badOutcome.error;
     EXPECT_TRUE(c.get_future().get().committed) << "retried in a transaction of its own";
-    writer.setBeforeCommitHook({});
     writer.stop();
     EXPECT_EQ(test::DbProbe(options().path).count("spans"), 10);
 }
