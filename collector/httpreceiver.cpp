@@ -2,6 +2,8 @@
 
 #include "httpsession.h"
 
+#include <pthread.h>
+
 namespace spanlight {
 
 void HttpReceiver::Impl::accept()
@@ -82,7 +84,10 @@ bool HttpReceiver::start(const std::string& address, uint16_t port, const TlsFil
     d.work.emplace(d.ioc.get_executor());
     d.accept();
     for (int i = 0; i < std::max(1, d.limits.httpThreads); ++i)
-        d.threads.emplace_back([&d] { d.ioc.run(); });
+        d.threads.emplace_back([&d] {
+            pthread_setname_np(pthread_self(), "sl-http");
+            d.ioc.run();
+        });
     return true;
 }
 

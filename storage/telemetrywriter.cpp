@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <pthread.h>
 #include <utility>
 #include <cstring>
 #include <unordered_set>
@@ -62,7 +63,10 @@ bool TelemetryWriter::start(std::string* error)
     // Shared: the writer thread may still be inside set_value() when we wake.
     auto opened = std::make_shared<std::promise<std::string>>();
     auto result = opened->get_future();
-    m_thread = std::thread([this, opened] { run(opened.get()); });
+    m_thread = std::thread([this, opened] {
+        pthread_setname_np(pthread_self(), "sl-writer"); // visible in top -H, perf, gdb
+        run(opened.get());
+    });
     *error = result.get();
     if (!error->empty()) {
         m_thread.join();

@@ -21,7 +21,7 @@ MainWindow::MainWindow(IngestStatusPage::SnapshotSource source, QWidget* parent)
     QAction* refresh = view->addAction(tr("&Refresh"), m_ingest, &IngestStatusPage::refresh);
     refresh->setShortcut(QKeySequence::Refresh);
     statusBar()->showMessage(tr("Receiving OTLP — point exporters at the endpoints above"));
-    resize(980, 680);
+    resize(1120, 740); // fits a 1366x768 screen with room for the per-service table
 }
 
 } // namespace spanlight

@@ -1,6 +1,6 @@
 // Ingest benchmark (issue: foundation). Not a test: it measures and reports.
 //
-//   ingest_bench [--dir DIR] [--prefill 10000000] [--seconds 60] [--connections 4]
+//   ingest_bench [--dir DIR] [--prefill 10000000] [--seconds 60] [--connections 8]
 //                [--loadgen PATH] [--baseline-rows 3000000]
 //
 // 1. Pre-fills telemetry.db through the writer to --prefill spans.
@@ -213,7 +213,7 @@ int main(int argc, char** argv)
     const QString dir = option("--dir", temp.path());
     const int64_t prefillSpans = option("--prefill", QStringLiteral("10000000")).toLongLong();
     const int seconds = option("--seconds", QStringLiteral("60")).toInt();
-    const int connections = option("--connections", QStringLiteral("4")).toInt();
+    const int connections = option("--connections", QStringLiteral("8")).toInt();
     const int64_t baselineRows = option("--baseline-rows", QStringLiteral("3000000")).toLongLong();
     const QString loadgen = option("--loadgen", QStringLiteral(SPANLIGHT_LOADGEN));
     QDir().mkpath(dir);
