@@ -8,32 +8,34 @@ CommandLine parseCommandLine(const QStringList& arguments)
 {
     CommandLine cl;
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Spanlight: OTLP collector and operations console for AI/LLM apps"));
+    parser.setApplicationDescription(
+        QStringLiteral("Spanlight: OTLP collector and operations console for AI/LLM apps"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Run the collector without a window."));
-    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("Config file (INI)."),
-                                    QStringLiteral("file"), defaultConfigFile());
-    const QCommandLineOption printConfig(QStringLiteral("print-config"),
-                                         QStringLiteral("Print an example config file with every default, then exit."));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Where telemetry.db lives."),
-                                     QStringLiteral("dir"));
-    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on (default 127.0.0.1)."),
-                                  QStringLiteral("address"));
-    const QCommandLineOption httpPort(QStringLiteral("http-port"), QStringLiteral("OTLP/HTTP port (default 4318, 0 = any)."),
-                                      QStringLiteral("port"));
-    const QCommandLineOption grpcPort(QStringLiteral("grpc-port"), QStringLiteral("OTLP/gRPC port (default 4317, 0 = any)."),
-                                      QStringLiteral("port"));
-    const QCommandLineOption httpCert(QStringLiteral("http-tls-cert"), QStringLiteral("PEM certificate for OTLP/HTTP."),
-                                      QStringLiteral("file"));
-    const QCommandLineOption httpKey(QStringLiteral("http-tls-key"), QStringLiteral("PEM private key for OTLP/HTTP."),
-                                     QStringLiteral("file"));
-    const QCommandLineOption grpcCert(QStringLiteral("grpc-tls-cert"), QStringLiteral("PEM certificate for OTLP/gRPC."),
-                                      QStringLiteral("file"));
-    const QCommandLineOption grpcKey(QStringLiteral("grpc-tls-key"), QStringLiteral("PEM private key for OTLP/gRPC."),
-                                     QStringLiteral("file"));
-    parser.addOptions({ headless, config, printConfig, dataDir, bind, httpPort, grpcPort, httpCert, httpKey, grpcCert,
-                        grpcKey });
+    const QCommandLineOption headless(
+        QStringLiteral("headless"), QStringLiteral("Run the collector without a window."));
+    const QCommandLineOption config(
+        QStringLiteral("config"), QStringLiteral("Config file (INI)."), QStringLiteral("file"), defaultConfigFile());
+    const QCommandLineOption printConfig(
+        QStringLiteral("print-config"), QStringLiteral("Print an example config file with every default, then exit."));
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"), QStringLiteral("Where telemetry.db lives."), QStringLiteral("dir"));
+    const QCommandLineOption bind(
+        QStringLiteral("bind"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("address"));
+    const QCommandLineOption httpPort(
+        QStringLiteral("http-port"), QStringLiteral("OTLP/HTTP port (default 4318, 0 = any)."), QStringLiteral("port"));
+    const QCommandLineOption grpcPort(
+        QStringLiteral("grpc-port"), QStringLiteral("OTLP/gRPC port (default 4317, 0 = any)."), QStringLiteral("port"));
+    const QCommandLineOption httpCert(
+        QStringLiteral("http-tls-cert"), QStringLiteral("PEM certificate for OTLP/HTTP."), QStringLiteral("file"));
+    const QCommandLineOption httpKey(
+        QStringLiteral("http-tls-key"), QStringLiteral("PEM private key for OTLP/HTTP."), QStringLiteral("file"));
+    const QCommandLineOption grpcCert(
+        QStringLiteral("grpc-tls-cert"), QStringLiteral("PEM certificate for OTLP/gRPC."), QStringLiteral("file"));
+    const QCommandLineOption grpcKey(
+        QStringLiteral("grpc-tls-key"), QStringLiteral("PEM private key for OTLP/gRPC."), QStringLiteral("file"));
+    parser.addOptions(
+        { headless, config, printConfig, dataDir, bind, httpPort, grpcPort, httpCert, httpKey, grpcCert, grpcKey });
     parser.process(arguments); // handles --help/--version and unknown options (exit)
 
     cl.headless = parser.isSet(headless);

@@ -26,7 +26,10 @@ void warnIfExposed(const AppConfig& config, QTextStream& err)
     err << "\n"
         << "************************************************************************\n"
         << "  WARNING: listening on " << QString::fromStdString(r.bind) << " beyond this machine WITHOUT TLS"
-        << (r.httpTls.enabled() ? " on gRPC" : r.grpcTls.enabled() ? " on HTTP" : "") << ".\n"
+        << (r.httpTls.enabled()          ? " on gRPC"
+                   : r.grpcTls.enabled() ? " on HTTP"
+                                         : "")
+        << ".\n"
         << "  Telemetry (prompts, user ids) travels in clear text. Use --http-tls-cert/\n"
         << "  --http-tls-key and --grpc-tls-cert/--grpc-tls-key, or bind 127.0.0.1.\n"
         << "************************************************************************\n\n";
@@ -69,8 +72,8 @@ int main(int argc, char** argv)
         if (std::strcmp(argv[i], "--headless") == 0 || std::strcmp(argv[i], "--print-config") == 0
             || std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0)
             headless = true;
-    std::unique_ptr<QCoreApplication> app = headless ? std::make_unique<QCoreApplication>(argc, argv)
-                                                     : std::make_unique<QApplication>(argc, argv);
+    std::unique_ptr<QCoreApplication> app
+        = headless ? std::make_unique<QCoreApplication>(argc, argv) : std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("spanlight"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SPANLIGHT_VERSION));
     QTextStream out(stdout);

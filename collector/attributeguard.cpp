@@ -88,10 +88,14 @@ std::string attributeText(const AttributeGuard::KeyValues& attributes, const cha
             continue;
         const AnyValue& v = kv.value();
         switch (v.value_case()) {
-        case AnyValue::kStringValue: return v.string_value();
-        case AnyValue::kIntValue: return std::to_string(v.int_value());
-        case AnyValue::kBoolValue: return v.bool_value() ? "true" : "false";
-        default: return {};
+        case AnyValue::kStringValue:
+            return v.string_value();
+        case AnyValue::kIntValue:
+            return std::to_string(v.int_value());
+        case AnyValue::kBoolValue:
+            return v.bool_value() ? "true" : "false";
+        default:
+            return {};
         }
     }
     return {};

@@ -30,14 +30,15 @@ public:
     /// \a dropped. Returns false (and sets error()) when a value is too deep.
     bool copy(const KeyValues& in, KeyValues* out, uint32_t* dropped);
     /// Bounded copy of one value (a log body).
-    bool copyValue(const opentelemetry::proto::common::v1::AnyValue& in, opentelemetry::proto::common::v1::AnyValue* out);
+    bool copyValue(
+        const opentelemetry::proto::common::v1::AnyValue& in, opentelemetry::proto::common::v1::AnyValue* out);
 
     int64_t truncated() const { return m_truncated; }
     const std::string& error() const { return m_error; }
 
 private:
     bool copyValueAt(const opentelemetry::proto::common::v1::AnyValue& in,
-                     opentelemetry::proto::common::v1::AnyValue* out, int depth);
+        opentelemetry::proto::common::v1::AnyValue* out, int depth);
     void cut(std::string* value, bool utf8);
 
     const IngestLimits& m_limits;

@@ -13,9 +13,8 @@ Collector::Collector(TelemetryWriter& writer, IngestLimits limits)
 {
     m_http = std::make_unique<HttpReceiver>(*m_pipeline, m_limits, [this](std::string* json) {
         const WriterStats s = m_writer.stats();
-        *json = std::string("{\"status\":\"") + (s.healthy ? "ok" : "unavailable")
-            + "\",\"spans_stored\":" + std::to_string(s.spansStored) + ",\"queue_items\":"
-            + std::to_string(s.queuedItems) + "}";
+        *json = std::string("{\"status\":\"") + (s.healthy ? "ok" : "unavailable") + "\",\"spans_stored\":"
+            + std::to_string(s.spansStored) + ",\"queue_items\":" + std::to_string(s.queuedItems) + "}";
         return s.healthy;
     });
     m_grpc = std::make_unique<GrpcReceiver>(*m_pipeline, m_limits);

@@ -38,22 +38,21 @@ grpc::Status errorStatus(const IngestReply& reply, grpc::CallbackServerContext* 
 /// One Export handler, shared by the three services.
 template <typename Request, typename Response, typename Convert, typename SetRejected>
 grpc::ServerUnaryReactor* handleExport(IngestPipeline& pipeline, Signal signal, grpc::CallbackServerContext* context,
-                                       const Request* request, Response* response, Convert convert,
-                                       SetRejected setRejected)
+    const Request* request, Response* response, Convert convert, SetRejected setRejected)
 {
     ++pipeline.stats().grpcRequests;
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     const int retryAfter = pipeline.limits().retryAfterSeconds;
     pipeline.ingestConverted(signal, convert(*request, pipeline.limits()),
-                             [reactor, response, context, retryAfter, setRejected](const IngestReply& reply) {
-                                 if (reply.status != IngestStatus::Ok) {
-                                     reactor->Finish(errorStatus(reply, context, retryAfter));
-                                     return;
-                                 }
-                                 if (reply.rejected > 0)
-                                     setRejected(response, reply.rejected, reply.partialMessage);
-                                 reactor->Finish(grpc::Status::OK);
-                             });
+        [reactor, response, context, retryAfter, setRejected](const IngestReply& reply) {
+            if (reply.status != IngestStatus::Ok) {
+                reactor->Finish(errorStatus(reply, context, retryAfter));
+                return;
+            }
+            if (reply.rejected > 0)
+                setRejected(response, reply.rejected, reply.partialMessage);
+            reactor->Finish(grpc::Status::OK);
+        });
     return reactor;
 }
 
@@ -65,14 +64,14 @@ public:
     {
     }
     grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                     const otlp::trace::v1::ExportTraceServiceRequest* request,
-                                     otlp::trace::v1::ExportTraceServiceResponse* response) override
+        const otlp::trace::v1::ExportTraceServiceRequest* request,
+        otlp::trace::v1::ExportTraceServiceResponse* response) override
     {
         return handleExport(m_pipeline, Signal::Traces, context, request, response, convertTraces,
-                            [](otlp::trace::v1::ExportTraceServiceResponse* r, int64_t n, const std::string& m) {
-                                r->mutable_partial_success()->set_rejected_spans(n);
-                                r->mutable_partial_success()->set_error_message(m);
-                            });
+            [](otlp::trace::v1::ExportTraceServiceResponse* r, int64_t n, const std::string& m) {
+                r->mutable_partial_success()->set_rejected_spans(n);
+                r->mutable_partial_success()->set_error_message(m);
+            });
     }
 
 private:
@@ -87,14 +86,14 @@ public:
     {
     }
     grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                     const otlp::logs::v1::ExportLogsServiceRequest* request,
-                                     otlp::logs::v1::ExportLogsServiceResponse* response) override
+        const otlp::logs::v1::ExportLogsServiceRequest* request,
+        otlp::logs::v1::ExportLogsServiceResponse* response) override
     {
         return handleExport(m_pipeline, Signal::Logs, context, request, response, convertLogs,
-                            [](otlp::logs::v1::ExportLogsServiceResponse* r, int64_t n, const std::string& m) {
-                                r->mutable_partial_success()->set_rejected_log_records(n);
-                                r->mutable_partial_success()->set_error_message(m);
-                            });
+            [](otlp::logs::v1::ExportLogsServiceResponse* r, int64_t n, const std::string& m) {
+                r->mutable_partial_success()->set_rejected_log_records(n);
+                r->mutable_partial_success()->set_error_message(m);
+            });
     }
 
 private:
@@ -109,14 +108,14 @@ public:
     {
     }
     grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                     const otlp::metrics::v1::ExportMetricsServiceRequest* request,
-                                     otlp::metrics::v1::ExportMetricsServiceResponse* response) override
+        const otlp::metrics::v1::ExportMetricsServiceRequest* request,
+        otlp::metrics::v1::ExportMetricsServiceResponse* response) override
     {
         return handleExport(m_pipeline, Signal::Metrics, context, request, response, convertMetrics,
-                            [](otlp::metrics::v1::ExportMetricsServiceResponse* r, int64_t n, const std::string& m) {
-                                r->mutable_partial_success()->set_rejected_data_points(n);
-                                r->mutable_partial_success()->set_error_message(m);
-                            });
+            [](otlp::metrics::v1::ExportMetricsServiceResponse* r, int64_t n, const std::string& m) {
+                r->mutable_partial_success()->set_rejected_data_points(n);
+                r->mutable_partial_success()->set_error_message(m);
+            });
     }
 
 private:

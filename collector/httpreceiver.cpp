@@ -29,7 +29,8 @@ void HttpReceiver::Impl::accept()
                 *this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls));
             session->start(overCapacity);
         } else {
-            auto session = std::make_shared<HttpSession<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)));
+            auto session
+                = std::make_shared<HttpSession<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)));
             session->start(overCapacity);
         }
         accept();
@@ -58,7 +59,7 @@ bool HttpReceiver::start(const std::string& address, uint16_t port, const TlsFil
     if (tls.enabled()) {
         d.tls = std::make_unique<ssl::context>(ssl::context::tls_server);
         d.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3
-                           | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+            | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
         d.tls->use_certificate_chain_file(tls.certificate, ec);
         if (!ec)
             d.tls->use_private_key_file(tls.privateKey, ssl::context::pem, ec);

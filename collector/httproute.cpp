@@ -30,8 +30,8 @@ HttpRoute error(int status, std::string message, Encoding encoding = Encoding::J
 
 } // namespace
 
-HttpRoute routeRequest(std::string_view method, std::string_view target, std::string_view contentType,
-                       std::string_view contentEncoding)
+HttpRoute routeRequest(
+    std::string_view method, std::string_view target, std::string_view contentType, std::string_view contentEncoding)
 {
     const std::string_view path = target.substr(0, target.find('?'));
     // The media type alone decides, case-insensitively; parameters such as
@@ -57,15 +57,15 @@ HttpRoute routeRequest(std::string_view method, std::string_view target, std::st
         signal = Signal::Metrics;
     else
         return error(404,
-                     "no OTLP endpoint at " + std::string(path)
-                         + "; send traces to /v1/traces, logs to /v1/logs and metrics to /v1/metrics",
-                     replyEncoding);
+            "no OTLP endpoint at " + std::string(path)
+                + "; send traces to /v1/traces, logs to /v1/logs and metrics to /v1/metrics",
+            replyEncoding);
     if (method != "POST")
         return error(405, "OTLP/HTTP accepts only POST on " + std::string(path), replyEncoding);
     if (!knownMedia)
         return error(415,
-                     "unsupported Content-Type '" + std::string(contentType)
-                         + "'; use application/x-protobuf or application/json");
+            "unsupported Content-Type '" + std::string(contentType)
+                + "'; use application/x-protobuf or application/json");
 
     const std::string coding = lowerTrimmed(contentEncoding);
     HttpRoute route;
@@ -76,18 +76,23 @@ HttpRoute routeRequest(std::string_view method, std::string_view target, std::st
         route.compressed = true;
     else if (!coding.empty() && coding != "identity")
         return error(415, "unsupported Content-Encoding '" + std::string(contentEncoding) + "'; use gzip or deflate",
-                     replyEncoding);
+            replyEncoding);
     return route;
 }
 
 int httpStatusFor(IngestStatus status)
 {
     switch (status) {
-    case IngestStatus::Ok: return 200;
-    case IngestStatus::BadRequest: return 400;
-    case IngestStatus::TooLarge: return 413;
-    case IngestStatus::Overloaded: return 429;
-    case IngestStatus::Unavailable: return 503;
+    case IngestStatus::Ok:
+        return 200;
+    case IngestStatus::BadRequest:
+        return 400;
+    case IngestStatus::TooLarge:
+        return 413;
+    case IngestStatus::Overloaded:
+        return 429;
+    case IngestStatus::Unavailable:
+        return 503;
     }
     return 503;
 }
@@ -95,11 +100,16 @@ int httpStatusFor(IngestStatus status)
 int grpcCodeFor(IngestStatus status)
 {
     switch (status) {
-    case IngestStatus::Ok: return 0;
-    case IngestStatus::BadRequest: return 3; // INVALID_ARGUMENT
-    case IngestStatus::TooLarge: return 8; // RESOURCE_EXHAUSTED
-    case IngestStatus::Overloaded: return 14; // UNAVAILABLE
-    case IngestStatus::Unavailable: return 14;
+    case IngestStatus::Ok:
+        return 0;
+    case IngestStatus::BadRequest:
+        return 3; // INVALID_ARGUMENT
+    case IngestStatus::TooLarge:
+        return 8; // RESOURCE_EXHAUSTED
+    case IngestStatus::Overloaded:
+        return 14; // UNAVAILABLE
+    case IngestStatus::Unavailable:
+        return 14;
     }
     return 14;
 }

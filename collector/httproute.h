@@ -20,8 +20,8 @@ struct HttpRoute
 };
 
 /// Routes by method, path, Content-Type and Content-Encoding (otlp/FACTS.md).
-HttpRoute routeRequest(std::string_view method, std::string_view target, std::string_view contentType,
-                       std::string_view contentEncoding);
+HttpRoute routeRequest(
+    std::string_view method, std::string_view target, std::string_view contentType, std::string_view contentEncoding);
 
 /// The HTTP status for an ingest outcome (DESIGN.md rule 2).
 int httpStatusFor(IngestStatus status);

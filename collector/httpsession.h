@@ -40,8 +40,7 @@ public:
             if (overCapacity) {
                 self->stats().reject(RejectReason::TooManyConnections);
                 self->m_keepAlive = false;
-                self->respond(503, Encoding::Json,
-                              statusBody(Encoding::Json, 14, "too many connections; retry later"));
+                self->respond(503, Encoding::Json, statusBody(Encoding::Json, 14, "too many connections; retry later"));
             } else if constexpr (kTls) {
                 self->lowest().expires_after(self->ms(self->m_receiver.limits.headerTimeoutMs));
                 self->m_stream.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
@@ -81,9 +80,7 @@ private:
         m_pendingError.reset();
         lowest().expires_after(ms(m_receiver.limits.headerTimeoutMs));
         http::async_read_header(m_stream, m_buffer, *m_parser,
-                                [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                                    self->onHeader(ec);
-                                });
+            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
     }
 
     void onHeader(beast::error_code ec)
@@ -97,21 +94,21 @@ private:
         m_keepAlive = req.keep_alive() && !m_receiver.draining;
         m_isHead = req.method() == http::verb::head;
         m_route = routeRequest(view(req.method_string()), view(req.target()), view(req[http::field::content_type]),
-                               view(req[http::field::content_encoding]));
+            view(req[http::field::content_encoding]));
         if (m_receiver.draining) {
             m_keepAlive = false;
             m_pendingError = { 503, m_route.encoding, statusBody(m_route.encoding, 14, "shutting down; retry later") };
         } else if (m_route.kind == HttpRoute::Kind::Error) {
             stats().reject(m_route.errorStatus == 415 ? RejectReason::UnsupportedMedia : RejectReason::NotFound);
             m_pendingError = { m_route.errorStatus, m_route.encoding,
-                               statusBody(m_route.encoding, m_route.errorStatus == 404 ? 5 : 3, m_route.errorMessage) };
+                statusBody(m_route.encoding, m_route.errorStatus == 404 ? 5 : 3, m_route.errorMessage) };
         }
         // Errors known from the header are answered after reading the (bounded)
         // body: answering first and closing with unread data makes the client
         // see a connection reset instead of the status.
         lowest().expires_after(ms(m_receiver.limits.bodyTimeoutMs));
         http::async_read(m_stream, m_buffer, *m_parser,
-                         [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onBody(ec); });
+            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onBody(ec); });
     }
 
     void failRead(beast::error_code ec, Encoding encoding)
@@ -121,9 +118,8 @@ private:
             stats().reject(RejectReason::TooLarge);
             beginExchange();
             respond(413, encoding,
-                    statusBody(encoding, 8,
-                               "the body exceeds the limit of " + std::to_string(m_receiver.limits.maxBodyBytes)
-                                   + " bytes"));
+                statusBody(encoding, 8,
+                    "the body exceeds the limit of " + std::to_string(m_receiver.limits.maxBodyBytes) + " bytes"));
         } else if (ec == http::error::header_limit) {
             stats().reject(RejectReason::TooLarge);
             beginExchange();
@@ -132,7 +128,7 @@ private:
             stats().reject(RejectReason::Timeout);
             close();
         } else if (ec != http::error::end_of_stream && ec != net::error::eof && ec != net::error::connection_reset
-                   && ec != net::error::operation_aborted && ec != ssl::error::stream_truncated) {
+            && ec != net::error::operation_aborted && ec != ssl::error::stream_truncated) {
             stats().reject(RejectReason::BadRequest);
             beginExchange();
             respond(400, encoding, statusBody(encoding, 3, "malformed HTTP request: " + ec.message()));
@@ -167,7 +163,7 @@ private:
                 const bool tooLarge = inflated.status == DecompressStatus::TooLarge;
                 stats().reject(tooLarge ? RejectReason::TooLarge : RejectReason::BadRequest);
                 respond(tooLarge ? 413 : 400, m_route.encoding,
-                        statusBody(m_route.encoding, tooLarge ? 8 : 3, inflated.error));
+                    statusBody(m_route.encoding, tooLarge ? 8 : 3, inflated.error));
                 return;
             }
             body = std::move(inflated.data);
@@ -193,8 +189,8 @@ private:
         m_response.result(static_cast<unsigned>(status));
         m_response.version(11);
         m_response.set(http::field::server, "Spanlight");
-        m_response.set(http::field::content_type,
-                       encoding == Encoding::Protobuf ? "application/x-protobuf" : "application/json");
+        m_response.set(
+            http::field::content_type, encoding == Encoding::Protobuf ? "application/x-protobuf" : "application/json");
         if (status == 429 || status == 503)
             m_response.set(http::field::retry_after, std::to_string(m_receiver.limits.retryAfterSeconds));
         if (m_receiver.draining)
@@ -231,14 +227,14 @@ private:
     void discard()
     {
         m_discarded.resize(64 * 1024);
-        lowest().async_read_some(net::buffer(m_discarded),
-                                 [self = this->shared_from_this()](beast::error_code ec, size_t n) {
-                                     self->m_discardedTotal += n;
-                                     if (ec || self->m_discardedTotal > (4u << 20))
-                                         self->close();
-                                     else
-                                         self->discard();
-                                 });
+        lowest().async_read_some(
+            net::buffer(m_discarded), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                self->m_discardedTotal += n;
+                if (ec || self->m_discardedTotal > (4u << 20))
+                    self->close();
+                else
+                    self->discard();
+            });
     }
 
     void close()

@@ -56,9 +56,15 @@ void IngestPipeline::ingestConverted(Signal signal, ConvertResult converted, Rep
         m_stats.reject(RejectReason::InvalidItems, converted.rejected);
     const IngestBatch& batch = *converted.batch;
     switch (signal) {
-    case Signal::Traces: m_stats.spansReceived += static_cast<int64_t>(batch.spans.size()); break;
-    case Signal::Logs: m_stats.logsReceived += static_cast<int64_t>(batch.logs.size()); break;
-    case Signal::Metrics: m_stats.pointsReceived += static_cast<int64_t>(batch.points.size()); break;
+    case Signal::Traces:
+        m_stats.spansReceived += static_cast<int64_t>(batch.spans.size());
+        break;
+    case Signal::Logs:
+        m_stats.logsReceived += static_cast<int64_t>(batch.logs.size());
+        break;
+    case Signal::Metrics:
+        m_stats.pointsReceived += static_cast<int64_t>(batch.points.size());
+        break;
     }
 
     IngestReply partial { IngestStatus::Ok, {}, converted.rejected, converted.rejectMessage };

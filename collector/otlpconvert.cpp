@@ -42,7 +42,7 @@ std::string scopeLabel(const otlp::common::v1::InstrumentationScope& scope)
 
 /// Stores a bounded copy of the resource in the batch and reads its dimensions.
 bool addResource(const otlp::resource::v1::Resource& in, AttributeGuard& guard, IngestBatch& batch, Dimensions* dims,
-                 uint32_t* index)
+    uint32_t* index)
 {
     otlp::resource::v1::Resource copy;
     uint32_t dropped = in.dropped_attributes_count();
@@ -124,8 +124,8 @@ bool convertSpan(const otlp::trace::v1::Span& in, AttributeGuard& guard, stored:
 
 } // namespace
 
-ConvertResult convertTraces(const otlp::collector::trace::v1::ExportTraceServiceRequest& request,
-                            const IngestLimits& limits)
+ConvertResult convertTraces(
+    const otlp::collector::trace::v1::ExportTraceServiceRequest& request, const IngestLimits& limits)
 {
     ConvertResult result;
     result.batch = std::make_shared<IngestBatch>();
@@ -148,8 +148,7 @@ ConvertResult convertTraces(const otlp::collector::trace::v1::ExportTraceService
             for (const auto& span : ss.spans()) {
                 SpanRecord record;
                 const bool parentOk = span.parent_span_id().empty() || span.parent_span_id().size() == 8;
-                if (!copyId(span.trace_id(), &record.traceId) || !copyId(span.span_id(), &record.spanId)
-                    || !parentOk) {
+                if (!copyId(span.trace_id(), &record.traceId) || !copyId(span.span_id(), &record.spanId) || !parentOk) {
                     ++result.rejected;
                     continue;
                 }
@@ -171,8 +170,8 @@ ConvertResult convertTraces(const otlp::collector::trace::v1::ExportTraceService
     return result;
 }
 
-ConvertResult convertLogs(const otlp::collector::logs::v1::ExportLogsServiceRequest& request,
-                          const IngestLimits& limits)
+ConvertResult convertLogs(
+    const otlp::collector::logs::v1::ExportLogsServiceRequest& request, const IngestLimits& limits)
 {
     ConvertResult result;
     result.batch = std::make_shared<IngestBatch>();
@@ -201,8 +200,8 @@ ConvertResult convertLogs(const otlp::collector::logs::v1::ExportLogsServiceRequ
                     || !guard.copyValue(log.body(), &body))
                     return failed(guard);
                 attributes.set_dropped_attributes_count(dropped);
-                row.timeNs = static_cast<int64_t>(log.time_unix_nano() ? log.time_unix_nano()
-                                                                       : log.observed_time_unix_nano());
+                row.timeNs
+                    = static_cast<int64_t>(log.time_unix_nano() ? log.time_unix_nano() : log.observed_time_unix_nano());
                 row.observedNs = static_cast<int64_t>(log.observed_time_unix_nano());
                 row.severityNumber = static_cast<int>(log.severity_number());
                 row.severityText = log.severity_text();
@@ -234,7 +233,7 @@ namespace {
 /// Fills the columns every data point type shares and encodes the point itself.
 template <typename Point>
 bool addPoint(const Point& in, const otlp::metrics::v1::Metric& metric, MetricType type, int temporality,
-              bool monotonic, AttributeGuard& guard, MetricPointRow base, IngestBatch& batch)
+    bool monotonic, AttributeGuard& guard, MetricPointRow base, IngestBatch& batch)
 {
     Point copy = in;
     copy.clear_attributes();
@@ -254,8 +253,8 @@ bool addPoint(const Point& in, const otlp::metrics::v1::Metric& metric, MetricTy
     return true;
 }
 
-bool convertMetric(const otlp::metrics::v1::Metric& m, AttributeGuard& guard, const MetricPointRow& base,
-                   IngestBatch& batch)
+bool convertMetric(
+    const otlp::metrics::v1::Metric& m, AttributeGuard& guard, const MetricPointRow& base, IngestBatch& batch)
 {
     using M = otlp::metrics::v1::Metric;
     switch (m.data_case()) {
@@ -270,8 +269,8 @@ bool convertMetric(const otlp::metrics::v1::Metric& m, AttributeGuard& guard, co
             else
                 row.valueDouble = p.as_double();
             if (!addPoint(p, m, isSum ? MetricType::Sum : MetricType::Gauge,
-                          isSum ? static_cast<int>(m.sum().aggregation_temporality()) : 0,
-                          isSum && m.sum().is_monotonic(), guard, std::move(row), batch))
+                    isSum ? static_cast<int>(m.sum().aggregation_temporality()) : 0, isSum && m.sum().is_monotonic(),
+                    guard, std::move(row), batch))
                 return false;
         }
         return true;
@@ -286,8 +285,8 @@ bool convertMetric(const otlp::metrics::v1::Metric& m, AttributeGuard& guard, co
                 row.min = p.min();
             if (p.has_max())
                 row.max = p.max();
-            if (!addPoint(p, m, MetricType::Histogram, static_cast<int>(m.histogram().aggregation_temporality()),
-                          false, guard, std::move(row), batch))
+            if (!addPoint(p, m, MetricType::Histogram, static_cast<int>(m.histogram().aggregation_temporality()), false,
+                    guard, std::move(row), batch))
                 return false;
         }
         return true;
@@ -302,8 +301,8 @@ bool convertMetric(const otlp::metrics::v1::Metric& m, AttributeGuard& guard, co
             if (p.has_max())
                 row.max = p.max();
             if (!addPoint(p, m, MetricType::ExponentialHistogram,
-                          static_cast<int>(m.exponential_histogram().aggregation_temporality()), false, guard,
-                          std::move(row), batch))
+                    static_cast<int>(m.exponential_histogram().aggregation_temporality()), false, guard, std::move(row),
+                    batch))
                 return false;
         }
         return true;
@@ -330,8 +329,8 @@ int64_t pointCount(const otlp::metrics::v1::Metric& m)
 
 } // namespace
 
-ConvertResult convertMetrics(const otlp::collector::metrics::v1::ExportMetricsServiceRequest& request,
-                             const IngestLimits& limits)
+ConvertResult convertMetrics(
+    const otlp::collector::metrics::v1::ExportMetricsServiceRequest& request, const IngestLimits& limits)
 {
     ConvertResult result;
     result.batch = std::make_shared<IngestBatch>();

@@ -30,11 +30,11 @@ struct ConvertResult
     int64_t truncated = 0; ///< attributes dropped or values cut to the limits
 };
 
-ConvertResult convertTraces(const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request,
-                            const IngestLimits& limits);
-ConvertResult convertLogs(const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
-                          const IngestLimits& limits);
+ConvertResult convertTraces(
+    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request, const IngestLimits& limits);
+ConvertResult convertLogs(
+    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request, const IngestLimits& limits);
 ConvertResult convertMetrics(const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
-                             const IngestLimits& limits);
+    const IngestLimits& limits);
 
 } // namespace spanlight

@@ -71,7 +71,7 @@ std::string toJson(const pb::Message& message)
 
 template <typename Response>
 std::string responseBody(Encoding encoding, int64_t rejected, const std::string& message, Response response,
-                         void (*setRejected)(Response&, int64_t))
+    void (*setRejected)(Response&, int64_t))
 {
     if (rejected > 0 || !message.empty()) {
         setRejected(response, rejected);
@@ -103,16 +103,13 @@ std::string exportResponseBody(Signal signal, Encoding encoding, int64_t rejecte
     using namespace otlp::collector;
     switch (signal) {
     case Signal::Traces:
-        return responseBody<trace::v1::ExportTraceServiceResponse>(
-            encoding, rejected, message, {},
+        return responseBody<trace::v1::ExportTraceServiceResponse>(encoding, rejected, message, {},
             [](auto& r, int64_t n) { r.mutable_partial_success()->set_rejected_spans(n); });
     case Signal::Logs:
-        return responseBody<logs::v1::ExportLogsServiceResponse>(
-            encoding, rejected, message, {},
+        return responseBody<logs::v1::ExportLogsServiceResponse>(encoding, rejected, message, {},
             [](auto& r, int64_t n) { r.mutable_partial_success()->set_rejected_log_records(n); });
     case Signal::Metrics:
-        return responseBody<metrics::v1::ExportMetricsServiceResponse>(
-            encoding, rejected, message, {},
+        return responseBody<metrics::v1::ExportMetricsServiceResponse>(encoding, rejected, message, {},
             [](auto& r, int64_t n) { r.mutable_partial_success()->set_rejected_data_points(n); });
     }
     return {};

@@ -94,8 +94,8 @@ bool BatchInserter::load(std::string* error)
             m_dictionary[kind].emplace(value, sqlite3_column_int64(dict.get(), 0));
     }
     while (sqlite3_step(resources.get()) == SQLITE_ROW)
-        m_resources.emplace(static_cast<uint64_t>(sqlite3_column_int64(resources.get(), 1)),
-                            sqlite3_column_int64(resources.get(), 0));
+        m_resources.emplace(
+            static_cast<uint64_t>(sqlite3_column_int64(resources.get(), 1)), sqlite3_column_int64(resources.get(), 0));
     if (sqlite3_step(maxSpan.get()) == SQLITE_ROW)
         m_nextSpanId = sqlite3_column_int64(maxSpan.get(), 0) + 1;
     m_spanIdAtBegin = m_nextSpanId;

@@ -20,8 +20,8 @@ SqliteConnection::~SqliteConnection()
     close();
 }
 
-bool SqliteConnection::open(const QString& path, Mode mode, const SqlDialect& dialect, bool synchronousFull,
-                            std::string* error)
+bool SqliteConnection::open(
+    const QString& path, Mode mode, const SqlDialect& dialect, bool synchronousFull, std::string* error)
 {
     m_connectionName = QStringLiteral("spanlight-%1").arg(s_connectionCounter.fetch_add(1));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);

@@ -7,11 +7,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <pthread.h>
-#include <utility>
 #include <cstring>
-#include <unordered_set>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <unordered_set>
+#include <utility>
 
 namespace spanlight {
 
@@ -31,8 +31,8 @@ namespace {
 void preloadDedupWindow(sqlite3* db, DedupWindow& window)
 {
     Statement recent(db,
-                     "SELECT trace_id, span_id FROM spans WHERE id > (SELECT COALESCE(MAX(id), 0) FROM spans) - "
-                         + std::to_string(window.capacity()) + " ORDER BY id");
+        "SELECT trace_id, span_id FROM spans WHERE id > (SELECT COALESCE(MAX(id), 0) FROM spans) - "
+            + std::to_string(window.capacity()) + " ORDER BY id");
     if (!recent.valid())
         return;
     while (sqlite3_step(recent.get()) == SQLITE_ROW) {
@@ -148,8 +148,8 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
 {
     auto state = std::make_unique<State>();
     std::string error;
-    if (!state->connection.open(m_options.path, SqliteConnection::Mode::ReadWrite, state->dialect,
-                                m_options.synchronousFull, &error)) {
+    if (!state->connection.open(
+            m_options.path, SqliteConnection::Mode::ReadWrite, state->dialect, m_options.synchronousFull, &error)) {
         opened->set_value(error);
         return;
     }
@@ -177,7 +177,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
                 break; // stopping, and everything queued has been answered
             size_t items = 0;
             while (!m_ingest.empty()
-                   && (group.empty() || items + m_ingest.front().batch->itemCount() <= m_options.maxItemsPerCommit)) {
+                && (group.empty() || items + m_ingest.front().batch->itemCount() <= m_options.maxItemsPerCommit)) {
                 items += m_ingest.front().batch->itemCount();
                 group.push_back(std::move(m_ingest.front()));
                 m_ingest.pop_front();
@@ -230,8 +230,8 @@ void TelemetryWriter::commitGroup(std::vector<Pending>& group)
     }
 }
 
-bool TelemetryWriter::writeTransaction(const std::vector<Pending>& group, const std::vector<size_t>& members,
-                                       std::vector<WriteOutcome>& outcomes)
+bool TelemetryWriter::writeTransaction(
+    const std::vector<Pending>& group, const std::vector<size_t>& members, std::vector<WriteOutcome>& outcomes)
 {
     const auto started = std::chrono::steady_clock::now();
     State& st = *m_state;
@@ -256,8 +256,8 @@ bool TelemetryWriter::writeTransaction(const std::vector<Pending>& group, const 
         }
     }
     // Each trace's spans become one contiguous rowid run: one trace_index row.
-    std::stable_sort(spans.begin(), spans.end(),
-                     [](const auto& a, const auto& b) { return a.first->traceId < b.first->traceId; });
+    std::stable_sort(
+        spans.begin(), spans.end(), [](const auto& a, const auto& b) { return a.first->traceId < b.first->traceId; });
 
     std::string error;
     int rc = st.connection.exec(st.dialect.beginWrite(), &error);

@@ -106,8 +106,8 @@ private:
 
     void run(std::promise<std::string>* opened);
     void commitGroup(std::vector<Pending>& group);
-    bool writeTransaction(const std::vector<Pending>& group, const std::vector<size_t>& members,
-                          std::vector<WriteOutcome>& outcomes);
+    bool writeTransaction(
+        const std::vector<Pending>& group, const std::vector<size_t>& members, std::vector<WriteOutcome>& outcomes);
 
     WriterOptions m_options;
     std::thread m_thread;

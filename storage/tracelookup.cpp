@@ -30,11 +30,11 @@ TraceLookup::TraceLookup(sqlite3* db)
     : m_buckets(db, "SELECT (SELECT MIN(bucket) FROM trace_index), (SELECT MAX(bucket) FROM trace_index)")
     , m_runs(db, "SELECT first_span, span_count FROM trace_index WHERE bucket = ? AND trace_key = ?")
     , m_spans(db,
-              "SELECT s.id, s.trace_id, s.span_id, s.parent_span_id, n.value, sv.value, t.value, s.kind, s.start_ns,"
-              " s.duration_ns, s.status_code, s.status_message, s.detail"
-              " FROM spans s LEFT JOIN dict n ON n.id = s.name_id LEFT JOIN dict sv ON sv.id = s.service_id"
-              " LEFT JOIN dict t ON t.id = s.tenant_id"
-              " WHERE s.id BETWEEN ? AND ? AND s.trace_id = ?")
+          "SELECT s.id, s.trace_id, s.span_id, s.parent_span_id, n.value, sv.value, t.value, s.kind, s.start_ns,"
+          " s.duration_ns, s.status_code, s.status_message, s.detail"
+          " FROM spans s LEFT JOIN dict n ON n.id = s.name_id LEFT JOIN dict sv ON sv.id = s.service_id"
+          " LEFT JOIN dict t ON t.id = s.tenant_id"
+          " WHERE s.id BETWEEN ? AND ? AND s.trace_id = ?")
 {
 }
 

@@ -41,9 +41,18 @@ IngestStatusPage::IngestStatusPage(SnapshotSource source, QWidget* parent)
     auto* counters = new QGroupBox(tr("Ingest"), this);
     auto* grid = new QGridLayout(counters);
     const QString names[] = {
-        tr("Requests (HTTP)"), tr("Requests (gRPC)"), tr("Spans received"), tr("Spans stored"),
-        tr("Ingest rate"),     tr("Log records"),     tr("Metric points"),  tr("Duplicates dropped"),
-        tr("Queue depth"),     tr("Commit latency"),  tr("Connections"),    tr("Attributes truncated"),
+        tr("Requests (HTTP)"),
+        tr("Requests (gRPC)"),
+        tr("Spans received"),
+        tr("Spans stored"),
+        tr("Ingest rate"),
+        tr("Log records"),
+        tr("Metric points"),
+        tr("Duplicates dropped"),
+        tr("Queue depth"),
+        tr("Commit latency"),
+        tr("Connections"),
+        tr("Attributes truncated"),
     };
     int i = 0;
     for (const QString& name : names) {

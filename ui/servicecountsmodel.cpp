@@ -46,10 +46,14 @@ QVariant ServiceCountsModel::data(const QModelIndex& index, int role) const
     const Row& row = m_rows[static_cast<size_t>(index.row())];
     const auto raw = [&]() -> QVariant {
         switch (index.column()) {
-        case Service: return row.service.isEmpty() ? QStringLiteral("(no service.name)") : row.service;
-        case Spans: return qlonglong(row.counts.spans);
-        case Logs: return qlonglong(row.counts.logs);
-        case Points: return qlonglong(row.counts.points);
+        case Service:
+            return row.service.isEmpty() ? QStringLiteral("(no service.name)") : row.service;
+        case Spans:
+            return qlonglong(row.counts.spans);
+        case Logs:
+            return qlonglong(row.counts.logs);
+        case Points:
+            return qlonglong(row.counts.points);
         }
         return {};
     };
@@ -58,7 +62,8 @@ QVariant ServiceCountsModel::data(const QModelIndex& index, int role) const
         if (index.column() == Service)
             return raw();
         return QLocale().toString(raw().toLongLong());
-    case RawValueRole: return raw();
+    case RawValueRole:
+        return raw();
     case Qt::TextAlignmentRole:
         return index.column() == Service ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                                          : QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -71,10 +76,14 @@ QVariant ServiceCountsModel::headerData(int section, Qt::Orientation orientation
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Service: return tr("Service");
-    case Spans: return tr("Spans stored");
-    case Logs: return tr("Log records");
-    case Points: return tr("Metric points");
+    case Service:
+        return tr("Service");
+    case Spans:
+        return tr("Spans stored");
+    case Logs:
+        return tr("Log records");
+    case Points:
+        return tr("Metric points");
     }
     return {};
 }

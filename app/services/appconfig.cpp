@@ -102,7 +102,7 @@ void loadConfigFile(const QString& path, AppConfig* config, QStringList* problem
         const char* key;
         uint16_t* target;
     } ports[] = { { "receivers/http_port", &config->receivers.httpPort },
-                  { "receivers/grpc_port", &config->receivers.grpcPort } };
+        { "receivers/grpc_port", &config->receivers.grpcPort } };
     for (const auto& p : ports) {
         const QString key = QString::fromLatin1(p.key);
         known << key;
@@ -111,7 +111,8 @@ void loadConfigFile(const QString& path, AppConfig* config, QStringList* problem
         bool ok = false;
         const int port = ini.value(key).toInt(&ok);
         if (!ok || port < 0 || port > 65535)
-            problems->append(QStringLiteral("%1: %2 must be a port number (0-65535); using the default").arg(path, key));
+            problems->append(
+                QStringLiteral("%1: %2 must be a port number (0-65535); using the default").arg(path, key));
         else
             *p.target = static_cast<uint16_t>(port);
     }
@@ -152,7 +153,8 @@ QString exampleConfig()
                     return static_cast<qlonglong>(defaults.limits.*member);
             },
             knob.field);
-        text += QStringLiteral("# %1\n%2=%3\n").arg(QString::fromLatin1(knob.help), key.section(QLatin1Char('/'), 1))
+        text += QStringLiteral("# %1\n%2=%3\n")
+                    .arg(QString::fromLatin1(knob.help), key.section(QLatin1Char('/'), 1))
                     .arg(value);
     }
     text += QStringLiteral("# full: an answered span survives power loss; normal: faster, survives a crash\n"

@@ -107,7 +107,7 @@ void submitAndWait(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch, 
     auto done = std::make_shared<std::promise<void>>();
     pending.push_back(done->get_future());
     while (writer.submit(batch, [done](const WriteOutcome&) { done->set_value(); })
-           == TelemetryWriter::Admission::QueueFull) {
+        == TelemetryWriter::Admission::QueueFull) {
         pending.front().wait(); // back-pressure: wait for the oldest batch
         pending.erase(pending.begin());
     }
@@ -144,7 +144,7 @@ PrefillResult prefill(TelemetryWriter& writer, int64_t spans, RowFactory& rows)
         submitAndWait(writer, batch, pending);
         if (made % 1'000'000 < 512)
             std::fprintf(stderr, "  prefill %lld spans, %.0f spans/s\n", static_cast<long long>(made),
-                         double(made) / secondsSince(started));
+                double(made) / secondsSince(started));
     }
     for (auto& f : pending)
         f.wait();
@@ -231,8 +231,8 @@ int main(int argc, char** argv)
     auto t = Clock::now();
     const PrefillResult filled = prefill(writer, prefillSpans, rows);
     std::printf("prefill: %lld spans in %.1f s (%.0f spans/s through the writer)\n",
-                static_cast<long long>(writer.stats().spansStored), secondsSince(t),
-                double(writer.stats().spansStored) / secondsSince(t));
+        static_cast<long long>(writer.stats().spansStored), secondsSince(t),
+        double(writer.stats().spansStored) / secondsSince(t));
 
     const double baseline = baselineRowsPerSecond(dir + QStringLiteral("/baseline.db"), baselineRows, rows);
     std::printf("baseline: native prepared INSERT, no secondary index, 5,120 rows/commit: %.0f rows/s\n", baseline);
@@ -248,12 +248,11 @@ int main(int argc, char** argv)
     const int64_t before = writer.stats().spansStored;
     QProcess generator;
     generator.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    generator.start(loadgen, { QStringLiteral("--endpoint"),
-                               QStringLiteral("http://127.0.0.1:%1").arg(collector.httpPort()),
-                               QStringLiteral("--rate"), QStringLiteral("0"), QStringLiteral("--batch"),
-                               QStringLiteral("512"), QStringLiteral("--connections"), QString::number(connections),
-                               QStringLiteral("--duration"), QString::number(seconds), QStringLiteral("--replay"),
-                               QStringLiteral("16"), QStringLiteral("--json") });
+    generator.start(loadgen,
+        { QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:%1").arg(collector.httpPort()),
+            QStringLiteral("--rate"), QStringLiteral("0"), QStringLiteral("--batch"), QStringLiteral("512"),
+            QStringLiteral("--connections"), QString::number(connections), QStringLiteral("--duration"),
+            QString::number(seconds), QStringLiteral("--replay"), QStringLiteral("16"), QStringLiteral("--json") });
     t = Clock::now();
     if (!generator.waitForFinished((seconds + 120) * 1000)) {
         std::fprintf(stderr, "the load generator did not finish\n");
@@ -266,13 +265,13 @@ int main(int argc, char** argv)
     const double e2e = double(stored) / elapsed;
     std::printf("end to end: OTLP/HTTP protobuf, batches of 512, %d connections, durable acks, %d s: "
                 "%lld spans stored, %.0f spans/s\n",
-                connections, seconds, static_cast<long long>(stored), e2e);
+        connections, seconds, static_cast<long long>(stored), e2e);
     std::printf("  load generator: %s\n", summaryLine.constData());
     std::printf("  ratio end-to-end / baseline: %.2fx\n", baseline > 0 ? e2e / baseline : 0.0);
     collector.drain();
     const WriterStats ws = writer.stats();
-    std::printf("  commits: %lld, max commit %.1f ms\n", static_cast<long long>(ws.commits),
-                ws.maxCommitMicros / 1000.0);
+    std::printf(
+        "  commits: %lld, max commit %.1f ms\n", static_cast<long long>(ws.commits), ws.maxCommitMicros / 1000.0);
     writer.stop();
     std::printf("peak memory (collector + benchmark process, VmHWM): %.0f MiB\n", peakRssKb() / 1024.0);
 
@@ -292,12 +291,12 @@ int main(int argc, char** argv)
     }
     std::sort(ms.begin(), ms.end());
     if (!ms.empty())
-        std::printf("trace by id, %zu random traces (%zu spans): median %.2f ms, p99 %.2f ms, max %.2f ms\n",
-                    ms.size(), found, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());
+        std::printf("trace by id, %zu random traces (%zu spans): median %.2f ms, p99 %.2f ms, max %.2f ms\n", ms.size(),
+            found, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());
     t = Clock::now();
     const size_t bigSpans = lookup.spansOf(filled.bigTrace).size();
     std::printf("trace by id, one trace of %zu spans spread over the whole database: %.2f ms\n", bigSpans,
-                secondsSince(t) * 1000);
+        secondsSince(t) * 1000);
     std::printf("database size: %.0f MiB\n", QFileInfo(options.path).size() / 1048576.0);
     (void)summary;
     return 0;

@@ -1,8 +1,8 @@
+#include "commitgate.h"
 #include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
-#include "commitgate.h"
 #include "testcollector.h"
 #include "testpayloads.h"
 
@@ -22,8 +22,8 @@ struct GrpcIngest : ::testing::Test
     void SetUp() override
     {
         ASSERT_TRUE(collector.ok()) << collector.error();
-        channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(collector.grpcPort()),
-                                      grpc::InsecureChannelCredentials());
+        channel = grpc::CreateChannel(
+            "127.0.0.1:" + std::to_string(collector.grpcPort()), grpc::InsecureChannelCredentials());
     }
     std::unique_ptr<grpc::ClientContext> context()
     {
@@ -66,8 +66,8 @@ TEST_F(GrpcIngest, GzipCompressedRequests)
 {
     grpc::ChannelArguments args;
     args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
-    auto gz = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(collector.grpcPort()),
-                                        grpc::InsecureChannelCredentials(), args);
+    auto gz = grpc::CreateCustomChannel(
+        "127.0.0.1:" + std::to_string(collector.grpcPort()), grpc::InsecureChannelCredentials(), args);
     auto stub = svc::trace::v1::TraceService::NewStub(gz);
     svc::trace::v1::ExportTraceServiceResponse response;
     ASSERT_TRUE(stub->Export(context().get(), factory.traces(40), &response).ok());
@@ -101,8 +101,8 @@ TEST(GrpcLimits, OversizedMessageIsResourceExhausted)
     limits.maxBodyBytes = 32 << 10;
     TestCollector collector(limits);
     ASSERT_TRUE(collector.ok());
-    auto stub = svc::trace::v1::TraceService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(collector.grpcPort()), grpc::InsecureChannelCredentials()));
+    auto stub = svc::trace::v1::TraceService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(collector.grpcPort()), grpc::InsecureChannelCredentials()));
     PayloadFactory factory;
     grpc::ClientContext context;
     svc::trace::v1::ExportTraceServiceResponse response;
@@ -143,8 +143,8 @@ TEST(GrpcLimits, OverloadIsUnavailableWithRetryInfoInBothPlaces)
     TestCollector collector(limits, writer);
     ASSERT_TRUE(collector.ok());
     CommitGate gate(collector.writer());
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(collector.grpcPort()),
-                                       grpc::InsecureChannelCredentials());
+    auto channel
+        = grpc::CreateChannel("127.0.0.1:" + std::to_string(collector.grpcPort()), grpc::InsecureChannelCredentials());
     auto stub = svc::trace::v1::TraceService::NewStub(channel);
     PayloadFactory factory;
     const auto a = factory.traces(4), b = factory.traces(4), c = factory.traces(4);

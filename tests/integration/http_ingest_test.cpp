@@ -1,5 +1,5 @@
-#include "google/rpc/status.pb.h"
 #include "commitgate.h"
+#include "google/rpc/status.pb.h"
 #include "httptestclient.h"
 #include "testcollector.h"
 #include "testpayloads.h"
@@ -98,7 +98,7 @@ TEST_F(HttpIngest, LogsAndMetricsOverHttp)
     EXPECT_EQ(db.count("logs"), 11);
     EXPECT_EQ(db.count("metric_points"), 10);
     EXPECT_EQ(db.text("SELECT lower(hex(trace_id)) FROM logs WHERE body_text = 'Example log record'"),
-              "5b8efff798038103d269b633813fc60c");
+        "5b8efff798038103d269b633813fc60c");
 }
 
 TEST_F(HttpIngest, RetriedBatchIsStoredOnce)

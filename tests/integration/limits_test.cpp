@@ -9,8 +9,8 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <future>
-#include <thread>
 #include <gtest/gtest.h>
+#include <thread>
 
 using namespace spanlight;
 using namespace spanlight::test;
@@ -85,7 +85,8 @@ TEST(Limits, NestingDeeperThanTheLimitIs400)
     TestCollector collector(limits);
     ASSERT_TRUE(collector.ok());
     HttpTestClient http("127.0.0.1", collector.httpPort());
-    const std::string deep = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c",
+    const std::string deep
+        = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c",
         "spanId":"eee19b7ec3c1b174","attributes":[{"key":"d","value":{"arrayValue":{"values":[{"arrayValue":
         {"values":[{"arrayValue":{"values":[{"stringValue":"x"}]}}]}}]}}}]}]}]}]})";
     const HttpReply r = http.post("/v1/traces", deep, "application/json");
@@ -139,9 +140,11 @@ TEST(Limits, FullQueueIs429WithRetryAfterAndIngestRecovers)
     PayloadFactory factory;
     const uint16_t port = collector.httpPort();
     const std::string a = factory.traces(8).SerializeAsString(), b = factory.traces(8).SerializeAsString();
-    auto first = std::async(std::launch::async, [&] { return HttpTestClient("127.0.0.1", port).post("/v1/traces", a, kProto); });
+    auto first = std::async(
+        std::launch::async, [&] { return HttpTestClient("127.0.0.1", port).post("/v1/traces", a, kProto); });
     gate.waitUntilHeld(); // batch a is inside the held transaction
-    auto second = std::async(std::launch::async, [&] { return HttpTestClient("127.0.0.1", port).post("/v1/traces", b, kProto); });
+    auto second = std::async(
+        std::launch::async, [&] { return HttpTestClient("127.0.0.1", port).post("/v1/traces", b, kProto); });
     // Batch b is queued once the writer reports it; wait on that condition.
     while (collector.writer().stats().queuedItems < 16)
         std::this_thread::yield();

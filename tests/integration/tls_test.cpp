@@ -34,12 +34,12 @@ struct TlsCollector : ::testing::Test
         QProcess openssl;
         openssl.setProcessChannelMode(QProcess::MergedChannels);
         openssl.start(QStringLiteral("openssl"),
-                      { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                        QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"),
-                        QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("1"),
-                        QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
-                        QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1"), QStringLiteral("-keyout"),
-                        QString::fromStdString(key), QStringLiteral("-out"), QString::fromStdString(cert) });
+            { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
+                QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1"),
+                QStringLiteral("-keyout"), QString::fromStdString(key), QStringLiteral("-out"),
+                QString::fromStdString(cert) });
         ASSERT_TRUE(openssl.waitForFinished(30000));
         ASSERT_EQ(openssl.exitCode(), 0) << openssl.readAll().toStdString();
         ReceiverOptions receivers;

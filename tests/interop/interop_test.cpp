@@ -45,17 +45,22 @@ std::string caseName(const ::testing::TestParamInfo<Case>& info)
 QJsonValue toJson(const AnyValue& v)
 {
     switch (v.value_case()) {
-    case AnyValue::kStringValue: return QString::fromStdString(v.string_value());
-    case AnyValue::kBoolValue: return v.bool_value();
-    case AnyValue::kIntValue: return double(v.int_value());
-    case AnyValue::kDoubleValue: return v.double_value();
+    case AnyValue::kStringValue:
+        return QString::fromStdString(v.string_value());
+    case AnyValue::kBoolValue:
+        return v.bool_value();
+    case AnyValue::kIntValue:
+        return double(v.int_value());
+    case AnyValue::kDoubleValue:
+        return v.double_value();
     case AnyValue::kArrayValue: {
         QJsonArray a;
         for (const auto& item : v.array_value().values())
             a.append(toJson(item));
         return a;
     }
-    default: return QJsonValue();
+    default:
+        return QJsonValue();
     }
 }
 
@@ -122,11 +127,11 @@ TEST_P(JsExporters, EveryExportedItemIsStoredExactly)
     QProcess node;
     node.setProcessChannelMode(QProcess::MergedChannels);
     node.start(QStringLiteral("node"),
-               { QStringLiteral(SPANLIGHT_INTEROP_DIR "/export.mjs"), QStringLiteral("--node-modules"),
-                 QStringLiteral(SPANLIGHT_NPM_PREFIX), QStringLiteral("--protocol"), QString::fromLatin1(c.protocol),
-                 QStringLiteral("--signal"), QString::fromLatin1(c.signal), QStringLiteral("--compression"),
-                 QString::fromLatin1(c.compression), QStringLiteral("--endpoint"), endpoint, QStringLiteral("--out"),
-                 out, QStringLiteral("--count"), QStringLiteral("6") });
+        { QStringLiteral(SPANLIGHT_INTEROP_DIR "/export.mjs"), QStringLiteral("--node-modules"),
+            QStringLiteral(SPANLIGHT_NPM_PREFIX), QStringLiteral("--protocol"), QString::fromLatin1(c.protocol),
+            QStringLiteral("--signal"), QString::fromLatin1(c.signal), QStringLiteral("--compression"),
+            QString::fromLatin1(c.compression), QStringLiteral("--endpoint"), endpoint, QStringLiteral("--out"), out,
+            QStringLiteral("--count"), QStringLiteral("6") });
     ASSERT_TRUE(node.waitForStarted(10000)) << "node is required for the interop tests";
     ASSERT_TRUE(node.waitForFinished(60000));
     const QByteArray log = node.readAll();
@@ -147,27 +152,27 @@ TEST_P(JsExporters, EveryExportedItemIsStoredExactly)
             const std::string spanId = s.value(QStringLiteral("spanId")).toString().toStdString();
             SCOPED_TRACE(spanId);
             const Row row = readRow(collector.dbPath(),
-                                    "SELECT lower(hex(trace_id)) AS trace, lower(hex(parent_span_id)) AS parent,"
-                                    " (SELECT value FROM dict WHERE id = name_id) AS name, kind, start_ns,"
-                                    " start_ns + duration_ns AS end_ns, status_code, status_message,"
-                                    " (SELECT value FROM dict WHERE id = service_id) AS service,"
-                                    " (SELECT value FROM dict WHERE id = tenant_id) AS tenant, detail AS blob"
-                                    " FROM spans WHERE lower(hex(span_id)) = ?",
-                                    spanId);
+                "SELECT lower(hex(trace_id)) AS trace, lower(hex(parent_span_id)) AS parent,"
+                " (SELECT value FROM dict WHERE id = name_id) AS name, kind, start_ns,"
+                " start_ns + duration_ns AS end_ns, status_code, status_message,"
+                " (SELECT value FROM dict WHERE id = service_id) AS service,"
+                " (SELECT value FROM dict WHERE id = tenant_id) AS tenant, detail AS blob"
+                " FROM spans WHERE lower(hex(span_id)) = ?",
+                spanId);
             ASSERT_FALSE(row.blob.empty()) << "span not stored";
             EXPECT_EQ(row.text.at("trace"), s.value(QStringLiteral("traceId")).toString().toStdString());
             EXPECT_EQ(row.text.count("parent") ? row.text.at("parent") : std::string(),
-                      s.value(QStringLiteral("parentSpanId")).toString().toStdString());
+                s.value(QStringLiteral("parentSpanId")).toString().toStdString());
             EXPECT_EQ(row.text.at("name"), s.value(QStringLiteral("name")).toString().toStdString());
             EXPECT_EQ(row.number.at("kind"), s.value(QStringLiteral("kind")).toInt());
             EXPECT_EQ(std::to_string(row.number.at("start_ns")),
-                      s.value(QStringLiteral("startTimeUnixNano")).toString().toStdString());
+                s.value(QStringLiteral("startTimeUnixNano")).toString().toStdString());
             EXPECT_EQ(std::to_string(row.number.at("end_ns")),
-                      s.value(QStringLiteral("endTimeUnixNano")).toString().toStdString());
+                s.value(QStringLiteral("endTimeUnixNano")).toString().toStdString());
             EXPECT_EQ(row.number.at("status_code"), s.value(QStringLiteral("statusCode")).toInt());
             if (s.value(QStringLiteral("statusCode")).toInt() == 2) {
-                EXPECT_EQ(row.text.at("status_message"),
-                          s.value(QStringLiteral("statusMessage")).toString().toStdString());
+                EXPECT_EQ(
+                    row.text.at("status_message"), s.value(QStringLiteral("statusMessage")).toString().toStdString());
             }
             EXPECT_EQ(row.text.at("service"), "interop-js");
             EXPECT_EQ(row.text.at("tenant"), "acme");
@@ -188,10 +193,10 @@ TEST_P(JsExporters, EveryExportedItemIsStoredExactly)
             sqlite3_open_v2(collector.dbPath().toUtf8().constData(), &raw, SQLITE_OPEN_READONLY, nullptr);
             sqlite3_stmt* s = nullptr;
             sqlite3_prepare_v2(raw,
-                               "SELECT lower(hex(trace_id)), lower(hex(span_id)), time_ns, severity_number,"
-                               " severity_text, (SELECT value FROM dict WHERE id = event_name_id), attributes"
-                               " FROM logs WHERE body_text = ?",
-                               -1, &s, nullptr);
+                "SELECT lower(hex(trace_id)), lower(hex(span_id)), time_ns, severity_number,"
+                " severity_text, (SELECT value FROM dict WHERE id = event_name_id), attributes"
+                " FROM logs WHERE body_text = ?",
+                -1, &s, nullptr);
             sqlite3_bind_text(s, 1, body.c_str(), -1, SQLITE_TRANSIENT);
             ASSERT_EQ(sqlite3_step(s), SQLITE_ROW) << "log record not stored";
             const auto text = [&](int i) {
@@ -201,7 +206,7 @@ TEST_P(JsExporters, EveryExportedItemIsStoredExactly)
             EXPECT_EQ(text(0), l.value(QStringLiteral("traceId")).toString().toStdString());
             EXPECT_EQ(text(1), l.value(QStringLiteral("spanId")).toString().toStdString());
             EXPECT_EQ(std::to_string(sqlite3_column_int64(s, 2)),
-                      l.value(QStringLiteral("timeUnixNano")).toString().toStdString());
+                l.value(QStringLiteral("timeUnixNano")).toString().toStdString());
             EXPECT_EQ(sqlite3_column_int(s, 3), l.value(QStringLiteral("severityNumber")).toInt());
             EXPECT_EQ(text(4), l.value(QStringLiteral("severityText")).toString().toStdString());
             EXPECT_EQ(text(5), l.value(QStringLiteral("eventName")).toString().toStdString());
@@ -215,12 +220,7 @@ TEST_P(JsExporters, EveryExportedItemIsStoredExactly)
 }
 
 INSTANTIATE_TEST_SUITE_P(OfficialClients, JsExporters,
-                         ::testing::Values(Case { "http-json", "traces", "none" },
-                                           Case { "http-proto", "traces", "none" },
-                                           Case { "grpc", "traces", "none" },
-                                           Case { "http-json", "logs", "none" },
-                                           Case { "http-proto", "logs", "none" },
-                                           Case { "grpc", "logs", "none" },
-                                           Case { "http-proto", "traces", "gzip" },
-                                           Case { "grpc", "traces", "gzip" }),
-                         caseName);
+    ::testing::Values(Case { "http-json", "traces", "none" }, Case { "http-proto", "traces", "none" },
+        Case { "grpc", "traces", "none" }, Case { "http-json", "logs", "none" }, Case { "http-proto", "logs", "none" },
+        Case { "grpc", "logs", "none" }, Case { "http-proto", "traces", "gzip" }, Case { "grpc", "traces", "gzip" }),
+    caseName);

@@ -100,7 +100,8 @@ TEST(Process, SecondInstanceOnTheSameDataDirIsRefused)
     ASSERT_TRUE(first.waitUntilListening());
     SpanlightProcess second(dir.path());
     EXPECT_EQ(second.waitForExit(), 1);
-    EXPECT_TRUE(second.output().contains(QStringLiteral("is in use by another Spanlight"))) << second.output().toStdString();
+    EXPECT_TRUE(second.output().contains(QStringLiteral("is in use by another Spanlight")))
+        << second.output().toStdString();
     EXPECT_EQ(first.terminate(), 0);
 }
 
@@ -111,7 +112,8 @@ TEST(Process, TakenPortIsAClearError)
     ASSERT_TRUE(first.waitUntilListening());
     SpanlightProcess second(b.path(), { QStringLiteral("--http-port"), QString::number(first.httpPort()) });
     EXPECT_EQ(second.waitForExit(), 1);
-    EXPECT_TRUE(second.output().contains(QStringLiteral("cannot listen for OTLP/HTTP"))) << second.output().toStdString();
+    EXPECT_TRUE(second.output().contains(QStringLiteral("cannot listen for OTLP/HTTP")))
+        << second.output().toStdString();
 }
 
 TEST(Process, BindingBeyondLoopbackWithoutTlsWarnsLoudly)

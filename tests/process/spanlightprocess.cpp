@@ -9,8 +9,8 @@ SpanlightProcess::SpanlightProcess(const QString& dataDir, QStringList extraArgu
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     QStringList args = { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir,
-                         QStringLiteral("--http-port"), QStringLiteral("0"), QStringLiteral("--grpc-port"),
-                         QStringLiteral("0"), QStringLiteral("--config"), dataDir + QStringLiteral("/none.conf") };
+        QStringLiteral("--http-port"), QStringLiteral("0"), QStringLiteral("--grpc-port"), QStringLiteral("0"),
+        QStringLiteral("--config"), dataDir + QStringLiteral("/none.conf") };
     args << extraArguments;
     m_process.start(QStringLiteral(SPANLIGHT_BINARY), args);
 }

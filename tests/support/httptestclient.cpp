@@ -75,7 +75,7 @@ HttpTestClient::HttpTestClient(std::string host, uint16_t port)
 HttpTestClient::~HttpTestClient() = default;
 
 HttpReply HttpTestClient::post(const std::string& target, const std::string& body, const std::string& contentType,
-                               const std::map<std::string, std::string>& headers, bool chunked)
+    const std::map<std::string, std::string>& headers, bool chunked)
 {
     HttpReply reply;
     if (!m_impl->ensureConnected(&reply.error))

@@ -29,7 +29,7 @@ public:
     ~HttpTestClient();
 
     HttpReply post(const std::string& target, const std::string& body, const std::string& contentType,
-                   const std::map<std::string, std::string>& headers = {}, bool chunked = false);
+        const std::map<std::string, std::string>& headers = {}, bool chunked = false);
     HttpReply get(const std::string& target);
     /// Sends raw bytes and reads whatever answer comes (for malformed requests).
     HttpReply raw(const std::string& bytes);

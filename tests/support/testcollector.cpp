@@ -70,8 +70,8 @@ std::set<std::string> DbProbe::spanKeys()
 {
     std::set<std::string> keys;
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(m_db, "SELECT lower(hex(trace_id)) || ':' || lower(hex(span_id)) FROM spans", -1, &s,
-                           nullptr)
+    if (sqlite3_prepare_v2(
+            m_db, "SELECT lower(hex(trace_id)) || ':' || lower(hex(span_id)) FROM spans", -1, &s, nullptr)
         == SQLITE_OK)
         while (sqlite3_step(s) == SQLITE_ROW)
             keys.insert(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));

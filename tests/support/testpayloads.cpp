@@ -38,8 +38,8 @@ std::string PayloadFactory::randomBytes(size_t n)
     return bytes;
 }
 
-otlp::collector::trace::v1::ExportTraceServiceRequest PayloadFactory::traces(int spans, int perTrace,
-                                                                              const std::string& service)
+otlp::collector::trace::v1::ExportTraceServiceRequest PayloadFactory::traces(
+    int spans, int perTrace, const std::string& service)
 {
     otlp::collector::trace::v1::ExportTraceServiceRequest request;
     auto* rs = request.add_resource_spans();

@@ -23,8 +23,8 @@ public:
     }
 
     /// \a spans spans in traces of \a perTrace spans, one resource.
-    otlp::collector::trace::v1::ExportTraceServiceRequest traces(int spans, int perTrace = 4,
-                                                                 const std::string& service = "checkout");
+    otlp::collector::trace::v1::ExportTraceServiceRequest traces(
+        int spans, int perTrace = 4, const std::string& service = "checkout");
     otlp::collector::logs::v1::ExportLogsServiceRequest logs(int records, const std::string& service = "checkout");
     /// One metric of every data point type.
     otlp::collector::metrics::v1::ExportMetricsServiceRequest metricsOfEveryType();

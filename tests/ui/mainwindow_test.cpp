@@ -51,20 +51,19 @@ struct ConsoleWindow : ::testing::Test
 
 TEST_F(ConsoleWindow, CountsWhatExportersSendPerService)
 {
-    QAbstractItemModelTester tester(window->ingestPage()->serviceModel(),
-                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QAbstractItemModelTester tester(
+        window->ingestPage()->serviceModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     PayloadFactory factory;
     HttpTestClient http("127.0.0.1", runtime->collector().httpPort());
-    ASSERT_EQ(http.post("/v1/traces", factory.traces(120, 6, "chat-api").SerializeAsString(),
-                        "application/x-protobuf")
+    ASSERT_EQ(http.post("/v1/traces", factory.traces(120, 6, "chat-api").SerializeAsString(), "application/x-protobuf")
                   .status,
-              200);
-    ASSERT_EQ(http.post("/v1/traces", factory.traces(45, 5, "support-bot").SerializeAsString(),
-                        "application/x-protobuf")
-                  .status,
-              200);
-    ASSERT_EQ(http.post("/v1/logs", factory.logs(12, "chat-api").SerializeAsString(), "application/x-protobuf").status,
-              200);
+        200);
+    ASSERT_EQ(
+        http.post("/v1/traces", factory.traces(45, 5, "support-bot").SerializeAsString(), "application/x-protobuf")
+            .status,
+        200);
+    ASSERT_EQ(
+        http.post("/v1/logs", factory.logs(12, "chat-api").SerializeAsString(), "application/x-protobuf").status, 200);
     ASSERT_EQ(http.post("/v1/traces", "{", "application/json").status, 400);
     window->ingestPage()->refresh();
 
@@ -84,10 +83,9 @@ TEST_F(ConsoleWindow, CountsWhatExportersSendPerService)
     EXPECT_EQ(spans[QStringLiteral("support-bot")], 45);
 
     // Rows keep their place as counts grow; a new service appends.
-    ASSERT_EQ(http.post("/v1/traces", factory.traces(10, 5, "batch-jobs").SerializeAsString(),
-                        "application/x-protobuf")
+    ASSERT_EQ(http.post("/v1/traces", factory.traces(10, 5, "batch-jobs").SerializeAsString(), "application/x-protobuf")
                   .status,
-              200);
+        200);
     page->refresh();
     EXPECT_EQ(model->rowCount(), 3);
     EXPECT_EQ(model->index(2, ServiceCountsModel::Service).data().toString(), QStringLiteral("batch-jobs"));

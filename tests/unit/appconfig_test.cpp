@@ -22,10 +22,11 @@ QString writeIni(const QTemporaryDir& dir, const char* text)
 TEST(AppConfig, EveryKnobIsReadFromTheFile)
 {
     QTemporaryDir dir;
-    const QString path = writeIni(dir, "[receivers]\nbind=0.0.0.0\nhttp_port=9318\ngrpc_port=9317\n"
-                                       "[limits]\nmax_body_bytes=1000\nmax_anyvalue_depth=8\nmax_connections=3\n"
-                                       "header_timeout_ms=250\n[storage]\nmax_queued_items=77\nsynchronous=normal\n"
-                                       "data_dir=/tmp/x\n");
+    const QString path = writeIni(dir,
+        "[receivers]\nbind=0.0.0.0\nhttp_port=9318\ngrpc_port=9317\n"
+        "[limits]\nmax_body_bytes=1000\nmax_anyvalue_depth=8\nmax_connections=3\n"
+        "header_timeout_ms=250\n[storage]\nmax_queued_items=77\nsynchronous=normal\n"
+        "data_dir=/tmp/x\n");
     AppConfig config;
     QStringList problems;
     loadConfigFile(path, &config, &problems);
@@ -63,8 +64,7 @@ TEST(AppConfig, MissingFileMeansDefaultsAndExampleListsEveryKnob)
     EXPECT_TRUE(problems.isEmpty());
     const QString example = exampleConfig();
     for (const char* key : { "max_body_bytes", "max_decoding_bytes", "max_anyvalue_depth", "max_attributes",
-                             "max_attribute_value_bytes", "header_timeout_ms", "max_connections", "max_queued_items",
-                             "dedup_window" })
+             "max_attribute_value_bytes", "header_timeout_ms", "max_connections", "max_queued_items", "dedup_window" })
         EXPECT_TRUE(example.contains(QString::fromLatin1(key))) << key;
 }
 

@@ -7,8 +7,9 @@ using namespace spanlight;
 TEST(JsonHexIds, RewritesOnlyIdKeys)
 {
     EXPECT_EQ(hexIdsToBase64(R"({"traceId":"000102","spanId" : "ff","name":"traceId"})"),
-              R"({"traceId":"AAEC","spanId" : "/w==","name":"traceId"})");
-    EXPECT_EQ(hexIdsToBase64(R"({"parent_span_id":"","trace_id":"0a0B"})"), R"({"parent_span_id":"","trace_id":"Cgs="})");
+        R"({"traceId":"AAEC","spanId" : "/w==","name":"traceId"})");
+    EXPECT_EQ(
+        hexIdsToBase64(R"({"parent_span_id":"","trace_id":"0a0B"})"), R"({"parent_span_id":"","trace_id":"Cgs="})");
 }
 
 TEST(JsonHexIds, StringValuesThatLookLikeKeysAreLeftAlone)

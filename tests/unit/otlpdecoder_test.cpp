@@ -60,7 +60,8 @@ TEST(OtlpJson, EveryQuirkOfTheTracesFixture)
     EXPECT_EQ(attribute(detail, "int.as.number")->int_value(), 42);
     EXPECT_EQ(attribute(detail, "int.as.string")->int_value(), 9007199254740993) << "64-bit int as a string";
     EXPECT_TRUE(std::isnan(attribute(detail, "double.nan")->double_value()));
-    EXPECT_EQ(attribute(detail, "empty.value")->value_case(), opentelemetry::proto::common::v1::AnyValue::VALUE_NOT_SET);
+    EXPECT_EQ(
+        attribute(detail, "empty.value")->value_case(), opentelemetry::proto::common::v1::AnyValue::VALUE_NOT_SET);
     EXPECT_EQ(attribute(detail, "list")->array_value().values_size(), 2);
     EXPECT_EQ(attribute(detail, "map")->kvlist_value().values(0).value().double_value(), 1.5);
     EXPECT_EQ(attribute(detail, "blob")->bytes_value(), std::string("\x00\x01\x02", 3)) << "other bytes are base64";
@@ -204,8 +205,8 @@ TEST(Responses, BodiesInTheRequestsEncoding)
     EXPECT_EQ(statusBody(Encoding::Json, 3, "bad"), "{\"code\":3,\"message\":\"bad\"}");
     const std::string logs = exportResponseBody(Signal::Logs, Encoding::Json, 1, "m");
     EXPECT_NE(logs.find("rejectedLogRecords"), std::string::npos);
-    EXPECT_NE(exportResponseBody(Signal::Metrics, Encoding::Json, 1, "m").find("rejectedDataPoints"),
-              std::string::npos);
+    EXPECT_NE(
+        exportResponseBody(Signal::Metrics, Encoding::Json, 1, "m").find("rejectedDataPoints"), std::string::npos);
 }
 
 TEST(OtlpProtobuf, NamelessMetricIsRefusedAsPartialSuccess)

@@ -1,17 +1,17 @@
 #include "commitgate.h"
 #include "otlpconvert.h"
+#include "sqldialect.h"
+#include "sqliteconnection.h"
 #include "telemetrywriter.h"
 #include "testcollector.h"
 #include "testpayloads.h"
 #include "tracelookup.h"
-#include "sqldialect.h"
-#include "sqliteconnection.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>
 #include <future>
-#include <mutex>
 #include <gtest/gtest.h>
+#include <mutex>
 
 using namespace spanlight;
 
@@ -33,7 +33,7 @@ struct WriterFixture : ::testing::Test
         std::promise<WriteOutcome> done;
         auto future = done.get_future();
         EXPECT_EQ(writer.submit(batch, [&done](const WriteOutcome& o) { done.set_value(o); }),
-                  TelemetryWriter::Admission::Accepted);
+            TelemetryWriter::Admission::Accepted);
         return future.get();
     }
 };
