@@ -181,6 +181,9 @@ TEST(HttpDrain, QueuedExportIsAnsweredThenTheListenerCloses)
     });
     gate.waitUntilHeld();
     auto drained = std::async(std::launch::async, [&] { collector.collector().drain(); });
+    // The drain has begun once a new request is refused (503, or no listener).
+    while (HttpTestClient("127.0.0.1", port).get("/health").status == 200)
+        std::this_thread::yield();
     EXPECT_EQ(reply.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
         << "the exporter is not answered before the commit";
     gate.release();
