@@ -5,6 +5,7 @@
 #include "sqldialect.h"
 #include "sqliteconnection.h"
 
+#include <QtGlobal>
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -309,6 +310,11 @@ bool TelemetryWriter::writeTransaction(
         = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
 
     std::lock_guard lock(m_statsMutex);
+    // Say it once per change, in the log; the UI and /health read `healthy`.
+    if (m_stats.healthy && !committed)
+        qWarning("spanlight: storage unavailable, exports are answered 503 until it recovers: %s", error.c_str());
+    else if (!m_stats.healthy && committed)
+        qInfo("spanlight: storage writable again, ingest resumed");
     m_stats.healthy = committed;
     if (!committed) {
         ++m_stats.failedCommits;

@@ -27,10 +27,18 @@ IngestStatusPage::IngestStatusPage(SnapshotSource source, QWidget* parent)
     , m_source(std::move(source))
     , m_timer(new QTimer(this))
     , m_endpoints(new QLabel(this))
+    , m_storageWarning(new QLabel(this))
     , m_services(new ServiceCountsModel(this))
     , m_serviceTable(new QTableView(this))
 {
     auto* layout = new QVBoxLayout(this);
+
+    // Shown only while commits fail: the one state an engineer must not miss.
+    m_storageWarning->setWordWrap(true);
+    m_storageWarning->setStyleSheet(
+        QStringLiteral("QLabel { background: #b3261e; color: white; padding: 8px; font-weight: bold; }"));
+    m_storageWarning->hide();
+    layout->addWidget(m_storageWarning);
 
     auto* listening = new QGroupBox(tr("Listening"), this);
     auto* listeningLayout = new QVBoxLayout(listening);
@@ -107,6 +115,11 @@ QLabel* IngestStatusPage::addCounter(QGridLayout* grid, int row, int column, con
     return value;
 }
 
+QString IngestStatusPage::storageWarning() const
+{
+    return m_storageWarning->isVisible() ? m_storageWarning->text() : QString();
+}
+
 QString IngestStatusPage::counterText(const QString& name) const
 {
     auto it = m_counters.find(name);
@@ -118,6 +131,11 @@ void IngestStatusPage::refresh()
     const IngestSnapshot s = m_source();
     m_endpoints->setText(tr("OTLP/HTTP  %1/v1/traces · /v1/logs · /v1/metrics\nOTLP/gRPC  %2\nData  %3")
                              .arg(s.httpEndpoint, s.grpcEndpoint, s.dataDir));
+    m_storageWarning->setVisible(!s.writer.healthy);
+    if (!s.writer.healthy)
+        m_storageWarning->setText(tr("Storage unavailable: %1. Exports are answered 503 and exporters retry; "
+                                     "ingest resumes by itself when the database can be written again.")
+                                      .arg(QString::fromStdString(s.writer.lastError)));
     const auto set = [this](const QString& name, const QString& text) { m_counters[name]->setText(text); };
     set(tr("Requests (HTTP)"), number(s.httpRequests));
     set(tr("Requests (gRPC)"), number(s.grpcRequests));

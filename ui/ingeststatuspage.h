@@ -30,6 +30,8 @@ public:
     ServiceCountsModel* serviceModel() const { return m_services; }
     /// The text of a counter by its name (for tests and accessibility).
     QString counterText(const QString& name) const;
+    /// The storage warning shown while commits fail (empty when healthy).
+    QString storageWarning() const;
 
 private:
     QLabel* addCounter(QGridLayout* grid, int row, int column, const QString& name);
@@ -37,6 +39,7 @@ private:
     SnapshotSource m_source;
     QTimer* m_timer;
     QLabel* m_endpoints;
+    QLabel* m_storageWarning;
     std::map<QString, QLabel*> m_counters;
     ServiceCountsModel* m_services;
     QTableView* m_serviceTable;

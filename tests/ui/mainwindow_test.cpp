@@ -6,7 +6,11 @@
 #include "ingestsnapshot.h"
 #include "mainwindow.h"
 #include "servicecountsmodel.h"
+#include "sqliteconnection.h"
+#include "telemetrywriter.h"
 #include "testpayloads.h"
+
+#include <future>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -95,6 +99,33 @@ TEST_F(ConsoleWindow, CountsWhatExportersSendPerService)
     const QImage image = window->grab().toImage();
     EXPECT_EQ(image.size(), window->size() * window->devicePixelRatio());
     EXPECT_TRUE(image.save(shots + QStringLiteral("/ingest-status.png")));
+}
+
+TEST_F(ConsoleWindow, AFullDiskIsShownAndClearsWhenSpaceReturns)
+{
+    TelemetryWriter& writer = runtime->writer();
+    const auto setMaxPages = [&writer](const std::string& value) {
+        std::promise<void> done;
+        writer.post([&](SqliteConnection& c) {
+            c.exec(value == "current" ? "PRAGMA max_page_count=1" : "PRAGMA max_page_count=" + value);
+            done.set_value();
+        });
+        done.get_future().wait();
+    };
+    PayloadFactory factory;
+    HttpTestClient http("127.0.0.1", runtime->collector().httpPort());
+    setMaxPages("current"); // SQLite keeps the limit at least at the current size: nothing more fits
+    EXPECT_EQ(http.post("/v1/traces", factory.traces(300).SerializeAsString(), "application/x-protobuf").status, 503);
+    window->ingestPage()->refresh();
+    EXPECT_TRUE(window->ingestPage()->storageWarning().contains(QStringLiteral("Storage unavailable")));
+    const QString shots = QStringLiteral(SPANLIGHT_SCREENSHOT_DIR);
+    QDir().mkpath(shots);
+    EXPECT_TRUE(window->grab().toImage().save(shots + QStringLiteral("/ingest-storage-full.png")));
+
+    setMaxPages("1073741823");
+    EXPECT_EQ(http.post("/v1/traces", factory.traces(300).SerializeAsString(), "application/x-protobuf").status, 200);
+    window->ingestPage()->refresh();
+    EXPECT_TRUE(window->ingestPage()->storageWarning().isEmpty());
 }
 
 int main(int argc, char** argv)
