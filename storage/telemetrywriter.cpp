@@ -23,6 +23,7 @@ struct TelemetryWriter::State
     SqliteConnection connection;
     std::unique_ptr<BatchInserter> inserter;
     std::unique_ptr<DedupWindow> dedup;
+    int walFrames = 0; // reported by the WAL hook after each commit
 };
 
 namespace {
@@ -163,6 +164,16 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         opened->set_value(error);
         return;
     }
+    // Our own checkpoint policy replaces SQLite's auto-checkpoint: a passive
+    // checkpoint cannot reset a WAL that some reader always holds, so past a
+    // limit the writer waits for readers (bounded by the busy timeout) instead.
+    sqlite3_wal_hook(
+        state->connection.handle(),
+        [](void* frames, sqlite3*, const char*, int count) {
+            *static_cast<int*>(frames) = count;
+            return SQLITE_OK;
+        },
+        &state->walFrames);
     state->dedup = std::make_unique<DedupWindow>(m_options.dedupWindow);
     preloadDedupWindow(state->connection.handle(), *state->dedup);
     m_state = std::move(state);
@@ -190,8 +201,10 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
                 m_jobs.pop_front();
             }
         }
-        if (!group.empty())
+        if (!group.empty()) {
             commitGroup(group);
+            checkpointIfNeeded();
+        }
         group.clear();
         if (job)
             job(m_state->connection);
@@ -228,6 +241,30 @@ void TelemetryWriter::commitGroup(std::vector<Pending>& group)
         // receiver (whose drain waits for these completions).
         Completion done = std::exchange(group[g].completion, nullptr);
         done(outcomes[g]);
+    }
+}
+
+void TelemetryWriter::checkpointIfNeeded()
+{
+    State& st = *m_state;
+    if (st.walFrames < m_options.walCheckpointPages)
+        return;
+    sqlite3* db = st.connection.handle();
+    const bool restart = st.walFrames >= m_options.walRestartPages;
+    // A RESTART waits for readers to leave the WAL; wait briefly only, so
+    // ingest never stalls behind a slow reader — the next commit tries again,
+    // and passive checkpoints keep backfilling meanwhile.
+    if (restart)
+        sqlite3_busy_timeout(db, 100);
+    const int rc = sqlite3_wal_checkpoint_v2(
+        db, nullptr, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (restart)
+        sqlite3_busy_timeout(db, 5000);
+    std::lock_guard lock(m_statsMutex);
+    m_stats.walPages = st.walFrames;
+    if (restart && rc == SQLITE_OK) {
+        ++m_stats.walRestarts;
+        st.walFrames = 0;
     }
 }
 

@@ -26,6 +26,8 @@ struct WriterOptions
     size_t maxQueuedBytes = 256u << 20; ///< approximate decoded bytes waiting; beyond → QueueFull
     size_t maxItemsPerCommit = 16384; ///< group commit size cap
     size_t dedupWindow = 500000; ///< recent (trace id, span id) pairs remembered against retries
+    int walCheckpointPages = 1000; ///< WAL pages after which a commit is followed by a passive checkpoint
+    int walRestartPages = 4096; ///< WAL pages after which the writer waits for readers and restarts the WAL
 };
 
 /// What happened to one submitted batch.
@@ -56,6 +58,8 @@ struct WriterStats
     int64_t failedCommits = 0;
     int64_t lastCommitMicros = 0;
     int64_t maxCommitMicros = 0;
+    int64_t walPages = 0; ///< pages in the WAL after the last commit
+    int64_t walRestarts = 0;
     bool healthy = true;
     std::string lastError;
     std::map<std::string, ServiceCounts> perService;
@@ -106,6 +110,7 @@ private:
 
     void run(std::promise<std::string>* opened);
     void commitGroup(std::vector<Pending>& group);
+    void checkpointIfNeeded();
     bool writeTransaction(
         const std::vector<Pending>& group, const std::vector<size_t>& members, std::vector<WriteOutcome>& outcomes);
 

@@ -113,6 +113,34 @@ TEST(Limits, SlowHeadersAreCutOffAndAWellBehavedClientIsServed)
     EXPECT_GE(collector.collector().stats().rejectedFor(RejectReason::Timeout), 1);
 }
 
+TEST(Limits, HundredsOfStalledClientsAreClosedAndNeverStarveAnExporter)
+{
+    IngestLimits limits;
+    limits.headerTimeoutMs = 500;
+    limits.bodyTimeoutMs = 500;
+    TestCollector collector(limits);
+    ASSERT_TRUE(collector.ok());
+    constexpr int kSlow = 200;
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    for (int i = 0; i < kSlow; ++i) {
+        slow.push_back(std::make_unique<RawConnection>(collector.httpPort()));
+        // Half stall inside the header, half inside a body they announced.
+        slow.back()->send(i % 2 ? std::string("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-")
+                                : std::string("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                              "application/json\r\nContent-Length: 1000\r\n\r\n{\"resource"));
+    }
+    PayloadFactory factory;
+    HttpTestClient exporter("127.0.0.1", collector.httpPort());
+    for (int i = 0; i < 20; ++i)
+        ASSERT_EQ(exporter.post("/v1/traces", factory.traces(64).SerializeAsString(), kProto).status, 200)
+            << "request " << i << " while " << kSlow << " connections stall";
+    for (auto& connection : slow)
+        EXPECT_EQ(connection->readUntilClosed(), "") << "closed by the timeout, without an answer";
+    while (collector.collector().stats().rejectedFor(RejectReason::Timeout) < kSlow)
+        std::this_thread::yield();
+    EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 20 * 64);
+}
+
 TEST(Limits, ConnectionCapAnswers503)
 {
     IngestLimits limits;
