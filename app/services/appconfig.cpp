@@ -14,7 +14,7 @@ namespace {
 struct Knob
 {
     const char* key;
-    std::variant<size_t IngestLimits::*, int IngestLimits::*, size_t WriterOptions::*> field;
+    std::variant<size_t IngestLimits::*, int IngestLimits::*, size_t WriterOptions::*, int WriterOptions::*> field;
     const char* help;
 };
 
@@ -34,7 +34,18 @@ const Knob kKnobs[] = {
     { "storage/max_queued_bytes", &WriterOptions::maxQueuedBytes, "bytes waiting for the writer (429 beyond)" },
     { "storage/max_items_per_commit", &WriterOptions::maxItemsPerCommit, "group commit size" },
     { "storage/dedup_window", &WriterOptions::dedupWindow, "recent span ids remembered against retries" },
+    { "storage/wal_checkpoint_pages", &WriterOptions::walCheckpointPages, "WAL pages before a passive checkpoint" },
+    { "storage/wal_restart_pages", &WriterOptions::walRestartPages, "WAL pages before the WAL is restarted" },
 };
+
+/// The field a knob names, in whichever struct of the config owns it.
+template <typename Config, typename T, typename Owner> auto& fieldOf(Config& config, T Owner::*member)
+{
+    if constexpr (std::is_same_v<Owner, IngestLimits>)
+        return config.limits.*member;
+    else
+        return config.writer.*member;
+}
 
 } // namespace
 
@@ -71,13 +82,8 @@ void loadConfigFile(const QString& path, AppConfig* config, QStringList* problem
         }
         std::visit(
             [&](auto member) {
-                using Owner = std::remove_reference_t<decltype(std::declval<AppConfig>().limits)>;
-                if constexpr (std::is_same_v<decltype(member), size_t WriterOptions::*>)
-                    config->writer.*member = static_cast<size_t>(value);
-                else if constexpr (std::is_same_v<decltype(member), int Owner::*>)
-                    config->limits.*member = static_cast<int>(value);
-                else
-                    config->limits.*member = static_cast<size_t>(value);
+                auto& field = fieldOf(*config, member);
+                field = static_cast<std::remove_reference_t<decltype(field)>>(value);
             },
             knob.field);
     }
@@ -145,14 +151,8 @@ QString exampleConfig()
             section = group;
             text += QStringLiteral("\n[%1]\n").arg(section);
         }
-        const qlonglong value = std::visit(
-            [&](auto member) -> qlonglong {
-                if constexpr (std::is_same_v<decltype(member), size_t WriterOptions::*>)
-                    return static_cast<qlonglong>(defaults.writer.*member);
-                else
-                    return static_cast<qlonglong>(defaults.limits.*member);
-            },
-            knob.field);
+        const qlonglong value
+            = std::visit([&](auto member) { return static_cast<qlonglong>(fieldOf(defaults, member)); }, knob.field);
         text += QStringLiteral("# %1\n%2=%3\n")
                     .arg(QString::fromLatin1(knob.help), key.section(QLatin1Char('/'), 1))
                     .arg(value);

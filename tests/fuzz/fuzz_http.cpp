@@ -31,9 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         return 0;
     const auto& req = parser.get();
     const auto view = [](boost::beast::string_view s) { return std::string_view(s.data(), s.size()); };
-    const spanlight::HttpRoute route
-        = spanlight::routeRequest(view(req.method_string()), view(req.target()),
-                                  view(req[http::field::content_type]), view(req[http::field::content_encoding]));
+    const spanlight::HttpRoute route = spanlight::routeRequest(view(req.method_string()), view(req.target()),
+        view(req[http::field::content_type]), view(req[http::field::content_encoding]));
     if (route.kind != spanlight::HttpRoute::Kind::Export || !parser.is_done())
         return 0;
     std::string body = req.body();

@@ -25,7 +25,7 @@ TEST(AppConfig, EveryKnobIsReadFromTheFile)
     const QString path = writeIni(dir,
         "[receivers]\nbind=0.0.0.0\nhttp_port=9318\ngrpc_port=9317\n"
         "[limits]\nmax_body_bytes=1000\nmax_anyvalue_depth=8\nmax_connections=3\n"
-        "header_timeout_ms=250\n[storage]\nmax_queued_items=77\nsynchronous=normal\n"
+        "header_timeout_ms=250\n[storage]\nmax_queued_items=77\nsynchronous=normal\nwal_restart_pages=999\n"
         "data_dir=/tmp/x\n");
     AppConfig config;
     QStringList problems;
@@ -39,6 +39,7 @@ TEST(AppConfig, EveryKnobIsReadFromTheFile)
     EXPECT_EQ(config.limits.maxConnections, 3u);
     EXPECT_EQ(config.limits.headerTimeoutMs, 250);
     EXPECT_EQ(config.writer.maxQueuedItems, 77u);
+    EXPECT_EQ(config.writer.walRestartPages, 999);
     EXPECT_FALSE(config.writer.synchronousFull);
     EXPECT_EQ(config.dataDir, QStringLiteral("/tmp/x"));
 }

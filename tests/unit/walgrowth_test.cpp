@@ -37,7 +37,7 @@ TEST(WalGrowth, StaysBoundedUnderContinuousReaders)
             return;
         // Console-like: bounded queries over recent data, back to back.
         Statement count(connection.handle(),
-                        "SELECT COUNT(*), MAX(duration_ns) FROM spans WHERE id > (SELECT MAX(id) FROM spans) - ?");
+            "SELECT COUNT(*), MAX(duration_ns) FROM spans WHERE id > (SELECT MAX(id) FROM spans) - ?");
         while (!stop) {
             sqlite3_bind_int64(count.get(), 1, 2000 + queries % 1000);
             while (sqlite3_step(count.get()) == SQLITE_ROW) { }
@@ -53,8 +53,8 @@ TEST(WalGrowth, StaysBoundedUnderContinuousReaders)
     for (int i = 0; i < kBatches; ++i) {
         std::promise<void> done;
         ASSERT_EQ(writer.submit(convertTraces(factory.traces(512, 8), {}).batch,
-                                [&done](const WriteOutcome&) { done.set_value(); }),
-                  TelemetryWriter::Admission::Accepted);
+                      [&done](const WriteOutcome&) { done.set_value(); }),
+            TelemetryWriter::Admission::Accepted);
         done.get_future().wait();
         maxWal = std::max<int64_t>(maxWal, QFileInfo(wal).size());
     }
