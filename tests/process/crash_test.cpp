@@ -7,6 +7,7 @@
 #include "testpayloads.h"
 
 #include <QTemporaryDir>
+#include <cstdio>
 #include <atomic>
 #include <gtest/gtest.h>
 #include <mutex>
@@ -22,7 +23,10 @@ TEST(CrashSoak, AcknowledgedSpansSurviveKillMinus9)
     std::set<std::string> acknowledged;
     std::string pendingRetry; // a batch whose answer was lost in the crash
     PayloadFactory factory(rng());
-    constexpr int kCycles = 6;
+    // SPANLIGHT_SOAK_CYCLES lengthens the soak (scripts/crash-soak.sh); ctest runs 6.
+    const int kCycles = qEnvironmentVariableIntValue("SPANLIGHT_SOAK_CYCLES") > 0
+        ? qEnvironmentVariableIntValue("SPANLIGHT_SOAK_CYCLES")
+        : 6;
 
     for (int cycle = 0; cycle < kCycles; ++cycle) {
         SCOPED_TRACE("cycle " + std::to_string(cycle));
@@ -91,6 +95,9 @@ TEST(CrashSoak, AcknowledgedSpansSurviveKillMinus9)
     EXPECT_EQ(missing, 0u) << "of " << acknowledged.size() << " acknowledged spans";
     EXPECT_GT(acknowledged.size(), 0u);
     EXPECT_EQ(db.count("spans"), static_cast<int64_t>(stored.size())) << "no span stored twice";
+    std::printf("crash soak: %d cycles (%d kill -9), %zu spans acknowledged, %zu stored, %zu acknowledged but missing, "
+                "integrity_check %s\n",
+                kCycles, kCycles - 1, acknowledged.size(), stored.size(), missing, db.integrityCheck().c_str());
 }
 
 TEST(Process, SecondInstanceOnTheSameDataDirIsRefused)
