@@ -20,6 +20,14 @@ QString number(int64_t value)
     return QLocale().toString(qlonglong(value));
 }
 
+/// "Queue full" for RejectReason::QueueFull: the caption and the counter's key.
+QString rejectLabel(int reason)
+{
+    QString label = QString::fromLatin1(rejectReasonName(static_cast<RejectReason>(reason)));
+    label[0] = label[0].toUpper();
+    return label;
+}
+
 } // namespace
 
 IngestStatusPage::IngestStatusPage(SnapshotSource source, QWidget* parent)
@@ -71,11 +79,8 @@ IngestStatusPage::IngestStatusPage(SnapshotSource source, QWidget* parent)
 
     auto* rejections = new QGroupBox(tr("Rejected"), this);
     auto* rejectGrid = new QGridLayout(rejections);
-    for (int r = 0; r < static_cast<int>(RejectReason::Count); ++r) {
-        QString label = QString::fromLatin1(rejectReasonName(static_cast<RejectReason>(r)));
-        label[0] = label[0].toUpper();
-        addCounter(rejectGrid, r / 5, r % 5, label);
-    }
+    for (int r = 0; r < static_cast<int>(RejectReason::Count); ++r)
+        addCounter(rejectGrid, r / 5, r % 5, rejectLabel(r));
     layout->addWidget(rejections);
 
     m_serviceTable->setModel(m_services);
@@ -164,11 +169,8 @@ void IngestStatusPage::refresh()
         m_lastMs = now;
     }
 
-    for (int r = 0; r < static_cast<int>(RejectReason::Count); ++r) {
-        QString label = QString::fromLatin1(rejectReasonName(static_cast<RejectReason>(r)));
-        label[0] = label[0].toUpper();
-        set(label, number(s.rejected[static_cast<size_t>(r)]));
-    }
+    for (int r = 0; r < static_cast<int>(RejectReason::Count); ++r)
+        set(rejectLabel(r), number(s.rejected[static_cast<size_t>(r)]));
     m_services->update(s.writer.perService);
 }
 
