@@ -54,6 +54,9 @@ void Collector::drain(int grpcDeadlineMs)
     m_http->waitForExchanges(m_limits.bodyTimeoutMs + m_limits.headerTimeoutMs);
     m_pipeline->close();
     m_pipeline->waitUntilIdle(); // nothing the writer holds refers to a receiver any more
+    // Answers posted by the last completions are still being written; their
+    // writes are bounded by the body timeout.
+    m_http->waitForExchanges(m_limits.bodyTimeoutMs);
     m_http->stop();
 }
 

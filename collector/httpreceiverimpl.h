@@ -47,18 +47,20 @@ struct HttpReceiver::Impl
     IngestPipeline& pipeline;
     const IngestLimits& limits;
     HealthFn health;
+    // Declared before ioc so they outlive it: destroying ioc destroys queued
+    // handlers, whose sessions still end their exchange on the way out.
+    std::unique_ptr<ssl::context> tls;
+    std::atomic<bool> draining { false };
+    std::mutex mutex;
+    std::condition_variable idle;
+    int exchanges = 0;
     net::io_context ioc;
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     // On a strand: the accept handler and the close posted by stopAccepting()
     // would otherwise race on two io threads.
     tcp::acceptor acceptor { net::make_strand(ioc) };
     net::steady_timer acceptRetry { acceptor.get_executor() };
-    std::unique_ptr<ssl::context> tls;
     std::vector<std::thread> threads;
-    std::atomic<bool> draining { false };
-    std::mutex mutex;
-    std::condition_variable idle;
-    int exchanges = 0;
 };
 
 } // namespace spanlight

@@ -41,11 +41,6 @@ void IngestPipeline::ingestBody(Signal signal, Encoding encoding, std::string_vi
 
 void IngestPipeline::ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply)
 {
-    if (m_closed.load()) {
-        m_stats.reject(RejectReason::StorageUnavailable);
-        reply({ IngestStatus::Unavailable, "the collector is shutting down; retry later", 0, {} });
-        return;
-    }
     if (!converted.fatal.empty()) {
         m_stats.reject(RejectReason::BadRequest);
         reply({ IngestStatus::BadRequest, converted.fatal, 0, {} });
@@ -72,22 +67,37 @@ void IngestPipeline::ingestConverted(Signal signal, ConvertResult converted, Rep
         reply(partial); // nothing to store: answer at once
         return;
     }
+    bool closed;
     {
+        // Checked and counted under one lock: close() + waitUntilIdle() must
+        // never miss an export that is about to be submitted.
         std::lock_guard lock(m_mutex);
-        ++m_inFlight;
+        closed = m_closed;
+        if (!closed)
+            ++m_inFlight;
+    }
+    if (closed) {
+        m_stats.reject(RejectReason::StorageUnavailable);
+        reply({ IngestStatus::Unavailable, "the collector is shutting down; retry later", 0, {} });
+        return;
     }
     // The completion hands its reply over to finish(), which destroys it before
     // counting the export done, so nothing of a receiver outlives the drain.
     auto pending = std::make_shared<ReplyFn>(reply);
-    const auto admission = m_writer.submit(converted.batch, [this, pending, partial](const WriteOutcome& outcome) {
-        ReplyFn answer = std::exchange(*pending, nullptr);
-        if (outcome.committed) {
-            finish(std::move(answer), partial);
-            return;
-        }
-        m_stats.reject(RejectReason::StorageUnavailable);
-        finish(std::move(answer), { IngestStatus::Unavailable, "storage is unavailable: " + outcome.error, 0, {} });
-    });
+    TelemetryWriter::Admission admission = TelemetryWriter::Admission::QueueFull;
+    try {
+        admission = m_writer.submit(converted.batch, [this, pending, partial](const WriteOutcome& outcome) {
+            ReplyFn answer = std::exchange(*pending, nullptr);
+            if (outcome.committed) {
+                finish(std::move(answer), partial);
+                return;
+            }
+            m_stats.reject(RejectReason::StorageUnavailable);
+            finish(std::move(answer), { IngestStatus::Unavailable, "storage is unavailable: " + outcome.error, 0, {} });
+        });
+    } catch (const std::bad_alloc&) {
+        admission = TelemetryWriter::Admission::QueueFull; // answered 429 below; the drain never waits for it
+    }
     if (admission == TelemetryWriter::Admission::Accepted)
         return;
     ReplyFn answer = std::exchange(*pending, nullptr);

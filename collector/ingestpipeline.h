@@ -43,7 +43,11 @@ public:
     void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply);
 
     /// From now on every export is answered 503 / UNAVAILABLE (draining).
-    void close() { m_closed = true; }
+    void close()
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+    }
     /// Blocks until every accepted export has been answered.
     void waitUntilIdle();
     int64_t inFlight() const;
@@ -60,7 +64,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_idle;
     int64_t m_inFlight = 0;
-    std::atomic<bool> m_closed { false };
+    bool m_closed = false; // guarded by m_mutex
 };
 
 } // namespace spanlight

@@ -30,10 +30,8 @@ bool SqliteConnection::open(
         return false;
     }
     db.setDatabaseName(path);
-    if (mode == Mode::ReadOnly)
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
-    else
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    const QString timeout = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs);
+    db.setConnectOptions(mode == Mode::ReadOnly ? QStringLiteral("QSQLITE_OPEN_READONLY;") + timeout : timeout);
     if (!db.open()) {
         *error = "cannot open " + path.toStdString() + ": " + db.lastError().text().toStdString();
         return false;

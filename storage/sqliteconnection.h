@@ -11,6 +11,9 @@ namespace spanlight {
 
 class SqlDialect;
 
+/// How long a connection waits for a lock held by another before SQLITE_BUSY.
+constexpr int kBusyTimeoutMs = 5000;
+
 /// A SQLite connection opened through QtSql (QSQLITE links the system libsqlite3,
 /// so its native handle is safe to use for prepared hot-path statements). Create,
 /// use and destroy it on one thread: Qt's rule for QSqlDatabase.

@@ -240,7 +240,12 @@ void TelemetryWriter::commitGroup(std::vector<Pending>& group)
         // reference to a receiver's connection, which must not outlive the
         // receiver (whose drain waits for these completions).
         Completion done = std::exchange(group[g].completion, nullptr);
-        done(outcomes[g]);
+        try {
+            done(outcomes[g]);
+        } catch (const std::exception& e) {
+            // An answer that failed to build must not take the writer down with it.
+            qCritical("spanlight: answering an export failed: %s", e.what());
+        }
     }
 }
 
@@ -259,7 +264,7 @@ void TelemetryWriter::checkpointIfNeeded()
     const int rc = sqlite3_wal_checkpoint_v2(
         db, nullptr, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (restart)
-        sqlite3_busy_timeout(db, 5000);
+        sqlite3_busy_timeout(db, kBusyTimeoutMs);
     std::lock_guard lock(m_statsMutex);
     m_stats.walPages = st.walFrames;
     if (restart && rc == SQLITE_OK) {
