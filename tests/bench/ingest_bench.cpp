@@ -12,6 +12,7 @@
 // 4. Fetching all spans of a trace by id (random traces and a 1,000-span one).
 // Prints absolute figures and the ratio against the baseline.
 
+#include "benchsupport.h"
 #include "collector.h"
 #include "sqldialect.h"
 #include "sqliteconnection.h"
@@ -20,10 +21,6 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <algorithm>
 #include <chrono>
@@ -40,16 +37,6 @@ namespace {
 double secondsSince(Clock::time_point t)
 {
     return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-long peakRssKb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    status.open(QIODevice::ReadOnly);
-    for (const QByteArray& line : status.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLong();
-    return -1;
 }
 
 /// Span rows shaped like the load generator's GenAI traffic.
@@ -204,18 +191,14 @@ double baselineRowsPerSecond(const QString& path, int64_t rowCount, RowFactory& 
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    QStringList args = app.arguments();
-    const auto option = [&](const char* name, const QString& fallback) {
-        const int i = args.indexOf(QString::fromLatin1(name));
-        return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
-    };
+    const bench::BenchArgs args(app.arguments());
     QTemporaryDir temp;
-    const QString dir = option("--dir", temp.path());
-    const int64_t prefillSpans = option("--prefill", QStringLiteral("10000000")).toLongLong();
-    const int seconds = option("--seconds", QStringLiteral("60")).toInt();
-    const int connections = option("--connections", QStringLiteral("8")).toInt();
-    const int64_t baselineRows = option("--baseline-rows", QStringLiteral("3000000")).toLongLong();
-    const QString loadgen = option("--loadgen", QStringLiteral(SPANLIGHT_LOADGEN));
+    const QString dir = args.text("--dir", temp.path());
+    const int64_t prefillSpans = args.number("--prefill", 10'000'000);
+    const int seconds = static_cast<int>(args.number("--seconds", 60));
+    const int connections = static_cast<int>(args.number("--connections", 8));
+    const int64_t baselineRows = args.number("--baseline-rows", 3'000'000);
+    const QString loadgen = args.text("--loadgen", QStringLiteral(SPANLIGHT_LOADGEN));
     QDir().mkpath(dir);
     RowFactory rows;
 
@@ -246,34 +229,30 @@ int main(int argc, char** argv)
         return 1;
     }
     const int64_t before = writer.stats().spansStored;
-    QProcess generator;
-    generator.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    generator.start(loadgen,
-        { QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:%1").arg(collector.httpPort()),
-            QStringLiteral("--rate"), QStringLiteral("0"), QStringLiteral("--batch"), QStringLiteral("512"),
-            QStringLiteral("--connections"), QString::number(connections), QStringLiteral("--duration"),
-            QString::number(seconds), QStringLiteral("--replay"), QStringLiteral("16"), QStringLiteral("--json") });
     t = Clock::now();
-    if (!generator.waitForFinished((seconds + 120) * 1000)) {
+    const bench::LoadgenRun run = bench::runLoadgen(loadgen, collector.httpPort(),
+        { QStringLiteral("--rate"), QStringLiteral("0"), QStringLiteral("--batch"), QStringLiteral("512"),
+            QStringLiteral("--connections"), QString::number(connections), QStringLiteral("--duration"),
+            QString::number(seconds), QStringLiteral("--replay"), QStringLiteral("16") },
+        (seconds + 120) * 1000);
+    if (!run.finished) {
         std::fprintf(stderr, "the load generator did not finish\n");
         return 1;
     }
     const double elapsed = secondsSince(t);
     const int64_t stored = writer.stats().spansStored - before;
-    const QByteArray summaryLine = generator.readAllStandardOutput().trimmed().split('\n').last();
-    const QJsonObject summary = QJsonDocument::fromJson(summaryLine).object();
     const double e2e = double(stored) / elapsed;
     std::printf("end to end: OTLP/HTTP protobuf, batches of 512, %d connections, durable acks, %d s: "
                 "%lld spans stored, %.0f spans/s\n",
         connections, seconds, static_cast<long long>(stored), e2e);
-    std::printf("  load generator: %s\n", summaryLine.constData());
+    std::printf("  load generator: %s\n", run.summaryLine.constData());
     std::printf("  ratio end-to-end / baseline: %.2fx\n", baseline > 0 ? e2e / baseline : 0.0);
     collector.drain();
     const WriterStats ws = writer.stats();
     std::printf(
         "  commits: %lld, max commit %.1f ms\n", static_cast<long long>(ws.commits), ws.maxCommitMicros / 1000.0);
     writer.stop();
-    std::printf("peak memory (collector + benchmark process, VmHWM): %.0f MiB\n", peakRssKb() / 1024.0);
+    std::printf("peak memory (collector + benchmark process, VmHWM): %.0f MiB\n", bench::peakRssMiB());
 
     SqliteDialect dialect;
     SqliteConnection reader;
@@ -298,6 +277,5 @@ int main(int argc, char** argv)
     std::printf("trace by id, one trace of %zu spans spread over the whole database: %.2f ms\n", bigSpans,
         secondsSince(t) * 1000);
     std::printf("database size: %.0f MiB\n", QFileInfo(options.path).size() / 1048576.0);
-    (void)summary;
     return 0;
 }

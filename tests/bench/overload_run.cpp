@@ -8,14 +8,13 @@
 // is stored exactly once. Phase 2: a gentle rate, to show ingest recovers with
 // no refusals. Prints answer codes, spans acknowledged vs stored, peak memory.
 
+#include "benchsupport.h"
 #include "collector.h"
 #include "telemetrywriter.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <cstdio>
 
@@ -23,25 +22,11 @@ using namespace spanlight;
 
 namespace {
 
-long peakRssKb()
+QJsonObject runLoadgen(uint16_t port, const QStringList& arguments)
 {
-    QFile status(QStringLiteral("/proc/self/status"));
-    status.open(QIODevice::ReadOnly);
-    for (const QByteArray& line : status.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLong();
-    return -1;
-}
-
-QJsonObject runLoadgen(uint16_t port, const QStringList& extra)
-{
-    QProcess generator;
-    generator.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    QStringList args = { QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:%1").arg(port),
-        QStringLiteral("--json"), QStringLiteral("--quiet") };
-    generator.start(QStringLiteral(SPANLIGHT_LOADGEN), args + extra);
-    generator.waitForFinished(600000);
-    return QJsonDocument::fromJson(generator.readAllStandardOutput().trimmed().split('\n').last()).object();
+    return bench::runLoadgen(
+        QStringLiteral(SPANLIGHT_LOADGEN), port, arguments + QStringList { QStringLiteral("--quiet") }, 600000)
+        .summary;
 }
 
 } // namespace
@@ -49,17 +34,13 @@ QJsonObject runLoadgen(uint16_t port, const QStringList& extra)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QStringList args = app.arguments();
-    const auto option = [&](const char* name, const char* fallback) {
-        const int i = args.indexOf(QString::fromLatin1(name));
-        return (i >= 0 && i + 1 < args.size() ? args[i + 1] : QString::fromLatin1(fallback)).toInt();
-    };
-    const int seconds = option("--seconds", "20");
-    const int connections = option("--connections", "48");
+    const bench::BenchArgs args(app.arguments());
+    const int seconds = static_cast<int>(args.number("--seconds", 20));
+    const int connections = static_cast<int>(args.number("--connections", 48));
     QTemporaryDir dir;
     WriterOptions options;
     options.path = dir.path() + QStringLiteral("/telemetry.db");
-    options.maxQueuedItems = static_cast<size_t>(option("--queue-items", "8192"));
+    options.maxQueuedItems = static_cast<size_t>(args.number("--queue-items", 8192));
     TelemetryWriter writer(options);
     std::string error;
     if (!writer.start(&error)) {
@@ -92,7 +73,7 @@ int main(int argc, char** argv)
     std::printf("  spans acknowledged %lld, stored %lld, duplicates dropped %lld\n",
         static_cast<long long>(storm.value(QStringLiteral("spans_acknowledged")).toDouble()),
         static_cast<long long>(stormStored), static_cast<long long>(writer.stats().duplicatesDropped));
-    std::printf("  peak memory so far (VmHWM): %.0f MiB\n", peakRssKb() / 1024.0);
+    std::printf("  peak memory so far (VmHWM): %.0f MiB\n", bench::peakRssMiB());
 
     const QJsonObject calm = runLoadgen(collector.httpPort(),
         { QStringLiteral("--rate"), QStringLiteral("2000"), QStringLiteral("--duration"), QStringLiteral("5") });
@@ -105,6 +86,6 @@ int main(int argc, char** argv)
     collector.drain();
     writer.stop();
     std::printf("total stored %lld; peak memory (VmHWM) %.0f MiB\n", static_cast<long long>(writer.stats().spansStored),
-        peakRssKb() / 1024.0);
+        bench::peakRssMiB());
     return 0;
 }
