@@ -285,8 +285,12 @@ bool TelemetryWriter::writeTransaction(
         size_t operator()(const DedupWindow::Key& k) const { return DedupWindow::hash(k); }
     };
     std::unordered_set<DedupWindow::Key, KeyHash> inTransaction;
-    inTransaction.reserve(m_options.maxItemsPerCommit);
+    size_t spanCount = 0;
+    for (size_t g : members)
+        spanCount += group[g].batch->spans.size();
+    inTransaction.reserve(spanCount);
     std::vector<std::pair<const SpanRecord*, size_t>> spans; // span, index into group
+    spans.reserve(spanCount);
     for (size_t g : members) {
         outcomes[g] = {};
         for (const SpanRecord& span : group[g].batch->spans) {
