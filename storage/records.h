@@ -21,8 +21,35 @@ struct Dimensions
     std::string service;
 };
 
+/// Which attribute conventions a span spoke (bit set, spans.convention).
+enum ConventionBits : int {
+    kConventionOTel = 1, ///< current gen_ai.* names (semantic conventions >= 1.37)
+    kConventionOTelLegacy = 2, ///< pre-1.37 gen_ai.* names (gen_ai.system, prompt_tokens ...)
+    kConventionOpenInference = 4, ///< Arize Phoenix: llm.*, openinference.span.kind
+    kConventionOpenLLMetry = 8, ///< Traceloop: llm.request.type, traceloop.*, gen_ai.prompt.N.*
+};
+
+/// Facts about how a span's usage and cost were read (bit set, spans.flags).
+enum SpanFlags : int {
+    kFlagGenAi = 1, ///< carried GenAI attributes of any convention
+    kFlagInputIncludesCache = 2, ///< input tokens already contain cache read/write tokens (current OTel)
+    kFlagOutputIncludesReasoning = 4, ///< output tokens already contain reasoning tokens
+    kFlagClientCost = 8, ///< cost is what the client reported, not computed here
+    kFlagUnpriced = 16, ///< usage present but no price row matched the model: cost unknown, not 0
+    kFlagSpendCounted = 32, ///< a leaf inference operation: its tokens and cost count towards spend
+};
+
+/// Where a span's prompt fingerprint came from (spans.flags bits 8..10, prompts.source).
+enum class PromptSource : int {
+    None = 0,
+    Name = 1, ///< gen_ai.prompt.name (+ version)
+    Template = 2, ///< hash of llm.prompt_template.template (+ version) or traceloop.prompt.key
+    Content = 3, ///< normalised system instructions + first user message
+    Fallback = 4, ///< no content: service + span name + request model
+};
+constexpr int kPromptSourceShift = 8;
+
 /// One span after normalisation (DESIGN.md "Core records"). Strings are UTF-8.
-/// The GenAI fields stay empty until the GenAI normaliser fills them.
 struct SpanRecord
 {
     TraceId traceId {};
@@ -50,8 +77,12 @@ struct SpanRecord
     std::optional<int64_t> priceRowId;
     std::string session;
     std::string endUser;
-    int convention = 0;
-    std::string promptFingerprint;
+    int convention = 0; ///< ConventionBits
+    int flags = 0; ///< SpanFlags
+    std::string promptFingerprint; ///< 16 hex characters, empty when the span is not a prompt call
+    PromptSource promptSource = PromptSource::None;
+    std::string promptLabel; ///< human name: prompt name@version, or "service / span / model" for a fallback
+    std::string promptExample; ///< one example text; only filled when content capture is on
 
     uint32_t resourceIndex = 0; // into IngestBatch::resources
     std::string scope; // "name@version" of the instrumentation scope
@@ -73,6 +104,11 @@ struct LogRow
     uint32_t resourceIndex = 0;
     std::string scope;
     std::string attributes; // encoded spanlight.stored.Attributes
+
+    /// GenAI content this record carries for the span it refers to (joined by
+    /// span id in the writer, whichever of log and span arrives first).
+    std::string promptSystem; ///< system instructions
+    std::string promptUser; ///< the first user message
 };
 
 enum class MetricType { Gauge = 1, Sum = 2, Histogram = 3, ExponentialHistogram = 4, Summary = 5 };
