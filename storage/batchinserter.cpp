@@ -68,12 +68,13 @@ BatchInserter::BatchInserter(sqlite3* db, const SqlDialect& dialect)
     , m_span(db, dialect.insertSpan())
     , m_traceIndex(db, dialect.insertTraceIndex())
     , m_log(db, dialect.insertLog())
+    , m_logIndex(db, dialect.insertLogIndex())
     , m_point(db, dialect.insertMetricPoint())
     , m_dict(db, dialect.insertDictionaryEntry())
     , m_resource(db, dialect.insertResource())
 {
-    m_valid = m_span.valid() && m_traceIndex.valid() && m_log.valid() && m_point.valid() && m_dict.valid()
-        && m_resource.valid();
+    m_valid = m_span.valid() && m_traceIndex.valid() && m_log.valid() && m_logIndex.valid() && m_point.valid()
+        && m_dict.valid() && m_resource.valid();
 }
 
 bool BatchInserter::load(std::string* error)
@@ -145,7 +146,7 @@ int BatchInserter::resolveResources(const IngestBatch& batch, std::vector<int64_
     return SQLITE_OK;
 }
 
-int BatchInserter::insertSpans(const std::vector<SpanToInsert>& spans)
+int BatchInserter::insertSpans(const std::vector<SpanToInsert>& spans, std::vector<SpanFacts>* facts)
 {
     int rc = SQLITE_OK;
     sqlite3_stmt* s = m_span.get();
@@ -160,19 +161,30 @@ int BatchInserter::insertSpans(const std::vector<SpanToInsert>& spans)
             sqlite3_bind_null(s, 4);
         else
             bindBlob(s, 4, r.parentSpanId.data(), r.parentSpanId.size());
-        bindId(s, 5, dictionaryId(DictKind::Tenant, r.dims.tenant, &rc));
-        bindId(s, 6, dictionaryId(DictKind::Environment, r.dims.environment, &rc));
-        bindId(s, 7, dictionaryId(DictKind::Service, r.dims.service, &rc));
+        SpanFacts f;
+        f.rowId = id;
+        f.startNs = r.startNs;
+        f.durationNs = r.durationNs;
+        f.tenantId = dictionaryId(DictKind::Tenant, r.dims.tenant, &rc);
+        f.environmentId = dictionaryId(DictKind::Environment, r.dims.environment, &rc);
+        f.serviceId = dictionaryId(DictKind::Service, r.dims.service, &rc);
+        bindId(s, 5, f.tenantId);
+        bindId(s, 6, f.environmentId);
+        bindId(s, 7, f.serviceId);
         bindId(s, 8, dictionaryId(DictKind::SpanName, r.name, &rc));
         sqlite3_bind_int(s, 9, r.kind);
         sqlite3_bind_int64(s, 10, r.startNs);
         sqlite3_bind_int64(s, 11, r.durationNs);
         sqlite3_bind_int(s, 12, r.statusCode);
         bindText(s, 13, r.statusMessage);
-        bindId(s, 14, dictionaryId(DictKind::ErrorType, r.errorType, &rc));
+        f.errorTypeId = dictionaryId(DictKind::ErrorType, r.errorType, &rc);
+        bindId(s, 14, f.errorTypeId);
         bindId(s, 15, dictionaryId(DictKind::Provider, r.provider, &rc));
-        bindId(s, 16, dictionaryId(DictKind::Model, r.requestModel, &rc));
-        bindId(s, 17, dictionaryId(DictKind::Model, r.responseModel, &rc));
+        const int64_t requestModel = dictionaryId(DictKind::Model, r.requestModel, &rc);
+        const int64_t responseModel = dictionaryId(DictKind::Model, r.responseModel, &rc);
+        bindId(s, 16, requestModel);
+        bindId(s, 17, responseModel);
+        f.modelId = requestModel > 0 ? requestModel : responseModel;
         bindId(s, 18, dictionaryId(DictKind::Operation, r.operation, &rc));
         bindOptional(s, 19, r.inputTokens);
         bindOptional(s, 20, r.outputTokens);
@@ -184,14 +196,27 @@ int BatchInserter::insertSpans(const std::vector<SpanToInsert>& spans)
         bindText(s, 26, r.session);
         bindText(s, 27, r.endUser);
         sqlite3_bind_int(s, 28, r.convention);
-        bindId(s, 29, dictionaryId(DictKind::PromptFingerprint, r.promptFingerprint, &rc));
+        const PromptOverride* prompt = spans[i].prompt;
+        f.promptId = dictionaryId(DictKind::PromptFingerprint, prompt ? prompt->fingerprint : r.promptFingerprint, &rc);
+        bindId(s, 29, f.promptId);
         bindId(s, 30, spans[i].resourceId);
         bindId(s, 31, dictionaryId(DictKind::Scope, r.scope, &rc));
         bindBlob(s, 32, r.detail.data(), r.detail.size());
+        f.flags = r.flags;
+        const auto source = prompt ? prompt->source : r.promptSource;
+        sqlite3_bind_int(s, 33, r.flags | (static_cast<int>(source) << kPromptSourceShift));
+        f.isError = r.statusCode == 2; // STATUS_CODE_ERROR
+        f.inputTokens = r.inputTokens.value_or(0);
+        f.outputTokens = r.outputTokens.value_or(0);
+        f.cacheReadTokens = r.cacheReadTokens.value_or(0);
+        f.cacheWriteTokens = r.cacheWriteTokens.value_or(0);
+        f.reasoningTokens = r.reasoningTokens.value_or(0);
+        f.costNanoUsd = r.costNanoUsd.value_or(0);
         if (rc != SQLITE_OK)
             return rc;
         if ((rc = finishStep(s)) != SQLITE_OK)
             return rc;
+        facts->push_back(f);
 
         const bool runEnds = i + 1 == spans.size() || spans[i + 1].span->traceId != r.traceId;
         if (runEnds) {
@@ -237,6 +262,16 @@ int BatchInserter::insertLogs(const IngestBatch& batch, const std::vector<int64_
         bindBlob(s, 15, r.attributes.data(), r.attributes.size());
         if (rc != SQLITE_OK || (rc = finishStep(s)) != SQLITE_OK)
             return rc;
+        if (!isZero(r.traceId.data(), r.traceId.size())) {
+            // Logs of a trace for the trace view: bucketed like trace_index.
+            const int64_t logId = sqlite3_last_insert_rowid(m_db);
+            sqlite3_stmt* x = m_logIndex.get();
+            sqlite3_bind_int64(x, 1, traceIndexBucket(logId));
+            sqlite3_bind_int64(x, 2, traceKey(r.traceId));
+            sqlite3_bind_int64(x, 3, logId);
+            if ((rc = finishStep(x)) != SQLITE_OK)
+                return rc;
+        }
     }
     return SQLITE_OK;
 }

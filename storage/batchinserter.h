@@ -1,6 +1,7 @@
 #pragma once
 
 #include "records.h"
+#include "rollupaccumulator.h"
 #include "sqldialect.h"
 #include "sqliteconnection.h"
 
@@ -36,24 +37,34 @@ public:
 
     /// Inserts spans in the given order; the caller sorts them by trace so each
     /// trace's spans form one rowid run, and one trace_index row covers the run.
+    /// A prompt decided in the writer (content logs that arrived first) that
+    /// replaces the span's own fallback fingerprint.
+    struct PromptOverride
+    {
+        std::string fingerprint;
+        PromptSource source = PromptSource::None;
+    };
     struct SpanToInsert
     {
         const SpanRecord* span;
         int64_t resourceId;
+        const PromptOverride* prompt = nullptr;
     };
-    int insertSpans(const std::vector<SpanToInsert>& spans);
+    /// Appends one SpanFacts per inserted span to \a facts.
+    int insertSpans(const std::vector<SpanToInsert>& spans, std::vector<SpanFacts>* facts);
     int insertLogs(const IngestBatch& batch, const std::vector<int64_t>& resourceIds);
     int insertPoints(const IngestBatch& batch, const std::vector<int64_t>& resourceIds);
     /// Maps a batch's encoded resources to resource ids, storing unseen ones.
     int resolveResources(const IngestBatch& batch, std::vector<int64_t>* ids);
+
+    /// The dictionary id of \a value, creating it inside the transaction; 0 for "".
+    int64_t dictionaryId(DictKind kind, const std::string& value, int* rc);
 
     void transactionCommitted();
     void transactionRolledBack();
     std::string lastError() const;
 
 private:
-    int64_t dictionaryId(DictKind kind, const std::string& value, int* rc);
-
     struct StringHash
     {
         using is_transparent = void;
@@ -63,7 +74,7 @@ private:
 
     sqlite3* m_db;
     bool m_valid = false;
-    Statement m_span, m_traceIndex, m_log, m_point, m_dict, m_resource;
+    Statement m_span, m_traceIndex, m_log, m_logIndex, m_point, m_dict, m_resource;
     static constexpr int kDictKinds = 16;
     Dictionary m_dictionary[kDictKinds]; // one per DictKind, looked up without copying the key
     std::unordered_map<uint64_t, int64_t> m_resources; // content hash -> id

@@ -56,7 +56,43 @@ std::vector<std::vector<std::string>> SqliteDialect::migrations() const
         " tenant_id INTEGER, environment_id INTEGER, service_id INTEGER, resource_id INTEGER, scope_id INTEGER,"
         " point BLOB)",
     };
-    return { v1 };
+    // Version 2 (docs/rollups.md). Rollup tables are keyed grain first, then the
+    // slot (the first unix minute of a minute, hour or day), so each commit's
+    // upserts land at the end of three small regions of the tree and a time
+    // range is one contiguous read. tenant_id 0 marks rollup_latency's
+    // all-dimensions total row, read when a question has no filter.
+    std::vector<std::string> v2 = {
+        "ALTER TABLE spans ADD COLUMN flags INTEGER NOT NULL DEFAULT 0",
+        // Raw spans by start time without an index on spans: per minute the
+        // rowid range holding its spans (late spans only widen the range).
+        "CREATE TABLE span_minutes (minute INTEGER PRIMARY KEY, first_id INTEGER NOT NULL,"
+        " last_id INTEGER NOT NULL)",
+        "CREATE TABLE log_index (bucket INTEGER NOT NULL, trace_key INTEGER NOT NULL, log_id INTEGER NOT NULL,"
+        " PRIMARY KEY (bucket, trace_key, log_id)) WITHOUT ROWID",
+        "CREATE TABLE tenants (tenant_id INTEGER PRIMARY KEY, first_seen_ns INTEGER NOT NULL)",
+        "CREATE TABLE prompts (prompt_fp_id INTEGER PRIMARY KEY, source INTEGER NOT NULL, label TEXT,"
+        " first_seen_ns INTEGER NOT NULL, last_seen_ns INTEGER NOT NULL, example TEXT)",
+        "CREATE TABLE price_rows (id INTEGER PRIMARY KEY, definition TEXT NOT NULL)",
+        "CREATE TABLE rollup_latency (grain INTEGER NOT NULL, slot INTEGER NOT NULL, tenant_id INTEGER NOT NULL,"
+        " environment_id INTEGER NOT NULL, service_id INTEGER NOT NULL, model_id INTEGER NOT NULL,"
+        " is_error INTEGER NOT NULL, spans INTEGER NOT NULL, duration_sum_ns INTEGER NOT NULL, hist BLOB NOT NULL,"
+        " PRIMARY KEY (grain, slot, tenant_id, environment_id, service_id, model_id, is_error)) WITHOUT ROWID",
+        "CREATE TABLE rollup_spend (grain INTEGER NOT NULL, slot INTEGER NOT NULL, tenant_id INTEGER NOT NULL,"
+        " environment_id INTEGER NOT NULL, model_id INTEGER NOT NULL, requests INTEGER NOT NULL,"
+        " input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,"
+        " cache_write_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_nano_usd INTEGER NOT NULL,"
+        " unpriced_requests INTEGER NOT NULL, client_cost_requests INTEGER NOT NULL,"
+        " PRIMARY KEY (grain, slot, tenant_id, environment_id, model_id)) WITHOUT ROWID",
+        "CREATE TABLE rollup_prompt (grain INTEGER NOT NULL, slot INTEGER NOT NULL, prompt_fp_id INTEGER NOT NULL,"
+        " tenant_id INTEGER NOT NULL, environment_id INTEGER NOT NULL, spans INTEGER NOT NULL,"
+        " errors INTEGER NOT NULL, duration_sum_ns INTEGER NOT NULL, cost_nano_usd INTEGER NOT NULL,"
+        " PRIMARY KEY (grain, slot, prompt_fp_id, tenant_id, environment_id)) WITHOUT ROWID",
+        "CREATE TABLE rollup_prompt_error (grain INTEGER NOT NULL, slot INTEGER NOT NULL,"
+        " prompt_fp_id INTEGER NOT NULL, tenant_id INTEGER NOT NULL, environment_id INTEGER NOT NULL,"
+        " error_type_id INTEGER NOT NULL, spans INTEGER NOT NULL,"
+        " PRIMARY KEY (grain, slot, prompt_fp_id, tenant_id, environment_id, error_type_id)) WITHOUT ROWID",
+    };
+    return { v1, v2 };
 }
 
 std::string SqliteDialect::writeSchemaVersion(int version) const
@@ -70,8 +106,8 @@ std::string SqliteDialect::insertSpan() const
            " name_id, kind, start_ns, duration_ns, status_code, status_message, error_type_id, provider_id,"
            " request_model_id, response_model_id, operation_id, input_tokens, output_tokens, cache_read_tokens,"
            " cache_write_tokens, reasoning_tokens, cost_nano_usd, price_row_id, session, end_user, convention,"
-           " prompt_fp_id, resource_id, scope_id, detail)"
-           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+           " prompt_fp_id, resource_id, scope_id, detail, flags)"
+           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 }
 
 std::string SqliteDialect::insertTraceIndex() const
@@ -101,6 +137,85 @@ std::string SqliteDialect::insertDictionaryEntry() const
 std::string SqliteDialect::insertResource() const
 {
     return "INSERT INTO resources (hash, attributes) VALUES (?,?)";
+}
+
+std::string SqliteDialect::upsertSpanMinute() const
+{
+    return "INSERT INTO span_minutes (minute, first_id, last_id) VALUES (?,?,?) ON CONFLICT (minute) DO UPDATE"
+           " SET first_id = min(first_id, excluded.first_id), last_id = max(last_id, excluded.last_id)";
+}
+
+std::string SqliteDialect::insertLogIndex() const
+{
+    return "INSERT OR IGNORE INTO log_index (bucket, trace_key, log_id) VALUES (?,?,?)";
+}
+
+std::string SqliteDialect::insertTenant() const
+{
+    return "INSERT INTO tenants (tenant_id, first_seen_ns) VALUES (?,?) ON CONFLICT (tenant_id) DO UPDATE"
+           " SET first_seen_ns = min(first_seen_ns, excluded.first_seen_ns)";
+}
+
+std::string SqliteDialect::upsertPrompt() const
+{
+    return "INSERT INTO prompts (prompt_fp_id, source, label, first_seen_ns, last_seen_ns, example)"
+           " VALUES (?,?,?,?,?,?) ON CONFLICT (prompt_fp_id) DO UPDATE SET"
+           " first_seen_ns = min(first_seen_ns, excluded.first_seen_ns),"
+           " last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),"
+           " label = coalesce(label, excluded.label), example = coalesce(example, excluded.example)";
+}
+
+std::string SqliteDialect::insertPriceRow() const
+{
+    return "INSERT OR IGNORE INTO price_rows (id, definition) VALUES (?,?)";
+}
+
+std::string SqliteDialect::upsertLatencyRollup() const
+{
+    return "INSERT INTO rollup_latency (grain, slot, tenant_id, environment_id, service_id, model_id, is_error,"
+           " spans, duration_sum_ns, hist) VALUES (?,?,?,?,?,?,?,?,?,?)"
+           " ON CONFLICT (grain, slot, tenant_id, environment_id, service_id, model_id, is_error) DO UPDATE SET"
+           " spans = spans + excluded.spans, duration_sum_ns = duration_sum_ns + excluded.duration_sum_ns,"
+           " hist = hist_merge(hist, excluded.hist)";
+}
+
+std::string SqliteDialect::upsertSpendRollup() const
+{
+    return "INSERT INTO rollup_spend (grain, slot, tenant_id, environment_id, model_id, requests, input_tokens,"
+           " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_nano_usd,"
+           " unpriced_requests, client_cost_requests) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+           " ON CONFLICT (grain, slot, tenant_id, environment_id, model_id) DO UPDATE SET"
+           " requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,"
+           " output_tokens = output_tokens + excluded.output_tokens,"
+           " cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,"
+           " cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,"
+           " reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
+           " cost_nano_usd = cost_nano_usd + excluded.cost_nano_usd,"
+           " unpriced_requests = unpriced_requests + excluded.unpriced_requests,"
+           " client_cost_requests = client_cost_requests + excluded.client_cost_requests";
+}
+
+std::string SqliteDialect::upsertPromptRollup() const
+{
+    return "INSERT INTO rollup_prompt (grain, slot, prompt_fp_id, tenant_id, environment_id, spans, errors,"
+           " duration_sum_ns, cost_nano_usd) VALUES (?,?,?,?,?,?,?,?,?)"
+           " ON CONFLICT (grain, slot, prompt_fp_id, tenant_id, environment_id) DO UPDATE SET"
+           " spans = spans + excluded.spans, errors = errors + excluded.errors,"
+           " duration_sum_ns = duration_sum_ns + excluded.duration_sum_ns,"
+           " cost_nano_usd = cost_nano_usd + excluded.cost_nano_usd";
+}
+
+std::string SqliteDialect::upsertPromptErrorRollup() const
+{
+    return "INSERT INTO rollup_prompt_error (grain, slot, prompt_fp_id, tenant_id, environment_id, error_type_id,"
+           " spans) VALUES (?,?,?,?,?,?,?)"
+           " ON CONFLICT (grain, slot, prompt_fp_id, tenant_id, environment_id, error_type_id) DO UPDATE SET"
+           " spans = spans + excluded.spans";
+}
+
+std::string SqliteDialect::updateSpanPrompt() const
+{
+    return "UPDATE spans SET prompt_fp_id = ?, flags = ? WHERE id = ?";
 }
 
 } // namespace spanlight

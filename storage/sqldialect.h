@@ -45,6 +45,18 @@ public:
     virtual std::string insertDictionaryEntry() const = 0;
     virtual std::string insertResource() const = 0;
     virtual std::string beginWrite() const = 0;
+
+    // Schema v2: GenAI rollups and the side tables the writer maintains per commit.
+    virtual std::string upsertSpanMinute() const = 0;
+    virtual std::string insertLogIndex() const = 0;
+    virtual std::string insertTenant() const = 0;
+    virtual std::string upsertPrompt() const = 0;
+    virtual std::string insertPriceRow() const = 0;
+    virtual std::string upsertLatencyRollup() const = 0;
+    virtual std::string upsertSpendRollup() const = 0;
+    virtual std::string upsertPromptRollup() const = 0;
+    virtual std::string upsertPromptErrorRollup() const = 0;
+    virtual std::string updateSpanPrompt() const = 0;
 };
 
 class SqliteDialect final : public SqlDialect
@@ -62,6 +74,17 @@ public:
     std::string insertDictionaryEntry() const override;
     std::string insertResource() const override;
     std::string beginWrite() const override { return "BEGIN IMMEDIATE"; }
+
+    std::string upsertSpanMinute() const override;
+    std::string insertLogIndex() const override;
+    std::string insertTenant() const override;
+    std::string upsertPrompt() const override;
+    std::string insertPriceRow() const override;
+    std::string upsertLatencyRollup() const override;
+    std::string upsertSpendRollup() const override;
+    std::string upsertPromptRollup() const override;
+    std::string upsertPromptErrorRollup() const override;
+    std::string updateSpanPrompt() const override;
 };
 
 } // namespace spanlight

@@ -1,5 +1,7 @@
 #include "sqliteconnection.h"
 
+#include "latencyhistogram.h"
+
 #include "sqldialect.h"
 
 #include <QSqlDatabase>
@@ -42,6 +44,11 @@ bool SqliteConnection::open(
         return false;
     }
     m_handle = *static_cast<sqlite3* const*>(native.data());
+    // Rollup upserts merge latency histograms inside SQLite.
+    if (registerHistogramFunctions(m_handle) != SQLITE_OK) {
+        *error = "cannot register the SQL functions: " + std::string(sqlite3_errmsg(m_handle));
+        return false;
+    }
 
     if (mode == Mode::ReadWrite) {
         for (const std::string& sql : dialect.connectionSetup(synchronousFull)) {

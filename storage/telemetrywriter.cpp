@@ -1,9 +1,7 @@
 #include "telemetrywriter.h"
 
-#include "batchinserter.h"
-#include "dedupwindow.h"
-#include "sqldialect.h"
-#include "sqliteconnection.h"
+#include "latencyhistogram.h"
+#include "writerstate.h"
 
 #include <QtGlobal>
 #include <algorithm>
@@ -15,16 +13,6 @@
 #include <utility>
 
 namespace spanlight {
-
-/// What only the writer thread touches.
-struct TelemetryWriter::State
-{
-    SqliteDialect dialect;
-    SqliteConnection connection;
-    std::unique_ptr<BatchInserter> inserter;
-    std::unique_ptr<DedupWindow> dedup;
-    int walFrames = 0; // reported by the WAL hook after each commit
-};
 
 namespace {
 
@@ -160,10 +148,13 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         opened->set_value("cannot prepare the insert statements: " + state->inserter->lastError());
         return;
     }
-    if (!state->inserter->load(&error)) {
+    if (!state->inserter->load(&error)
+        || !state->prepare(
+            m_options.promptIdentifier, m_options.promptJoinCapacity, m_options.promptJoinBytes, &error)) {
         opened->set_value(error);
         return;
     }
+    state->maintainRollups = m_options.maintainRollups;
     // Our own checkpoint policy replaces SQLite's auto-checkpoint: a passive
     // checkpoint cannot reset a WAL that some reader always holds, so past a
     // limit the writer waits for readers (bounded by the busy timeout) instead.
@@ -180,13 +171,21 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
     opened->set_value({});
 
     std::vector<Pending> group;
+    Retention retention(m_options.retention);
+    RetentionReport round;
+    bool retaining = false;
+    const auto interval = std::chrono::seconds(std::max<int64_t>(1, m_options.retention.intervalSeconds));
+    auto nextRound = std::chrono::steady_clock::now() + interval;
     for (;;) {
         Job job;
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_stopping || !m_ingest.empty() || !m_jobs.empty(); });
-            if (m_ingest.empty() && m_jobs.empty())
-                break; // stopping, and everything queued has been answered
+            const auto ready = [this] { return m_stopping || !m_ingest.empty() || !m_jobs.empty(); };
+            // A retention round in progress goes on between commits without waiting.
+            if (!retaining)
+                m_wake.wait_until(lock, nextRound, ready);
+            if (m_stopping && m_ingest.empty() && m_jobs.empty())
+                break; // everything queued has been answered
             size_t items = 0;
             while (!m_ingest.empty()
                 && (group.empty() || items + m_ingest.front().batch->itemCount() <= m_options.maxItemsPerCommit)) {
@@ -208,6 +207,23 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         group.clear();
         if (job)
             job(m_state->connection);
+        if (!retaining && m_options.retention.intervalSeconds > 0 && std::chrono::steady_clock::now() >= nextRound) {
+            retention.beginRound(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+            round = {};
+            retaining = true;
+            nextRound = std::chrono::steady_clock::now() + interval;
+        }
+        if (retaining && !(retaining = retentionStep(retention, round)) && round.steps > 0
+            && round.spansDeleted + round.logsDeleted + round.pointsDeleted + round.rollupRowsDeleted > 0) {
+            qInfo("spanlight: retention removed %lld spans, %lld logs, %lld metric points, %lld rollup rows%s",
+                static_cast<long long>(round.spansDeleted), static_cast<long long>(round.logsDeleted),
+                static_cast<long long>(round.pointsDeleted), static_cast<long long>(round.rollupRowsDeleted),
+                round.bySize ? " (size limit reached)" : "");
+            std::lock_guard lock(m_statsMutex);
+            m_stats.lastRetention = round;
+        }
     }
     m_state.reset();
 }
@@ -249,30 +265,6 @@ void TelemetryWriter::commitGroup(std::vector<Pending>& group)
     }
 }
 
-void TelemetryWriter::checkpointIfNeeded()
-{
-    State& st = *m_state;
-    if (st.walFrames < m_options.walCheckpointPages)
-        return;
-    sqlite3* db = st.connection.handle();
-    const bool restart = st.walFrames >= m_options.walRestartPages;
-    // A RESTART waits for readers to leave the WAL; wait briefly only, so
-    // ingest never stalls behind a slow reader — the next commit tries again,
-    // and passive checkpoints keep backfilling meanwhile.
-    if (restart)
-        sqlite3_busy_timeout(db, 100);
-    const int rc = sqlite3_wal_checkpoint_v2(
-        db, nullptr, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    if (restart)
-        sqlite3_busy_timeout(db, kBusyTimeoutMs);
-    std::lock_guard lock(m_statsMutex);
-    m_stats.walPages = st.walFrames;
-    if (restart && rc == SQLITE_OK) {
-        ++m_stats.walRestarts;
-        st.walFrames = 0;
-    }
-}
-
 bool TelemetryWriter::writeTransaction(
     const std::vector<Pending>& group, const std::vector<size_t>& members, std::vector<WriteOutcome>& outcomes)
 {
@@ -308,25 +300,18 @@ bool TelemetryWriter::writeTransaction(
 
     std::string error;
     int rc = st.connection.exec(st.dialect.beginWrite(), &error);
-    std::map<size_t, std::vector<int64_t>> resourceIds;
-    for (size_t g : members) {
-        if (rc != SQLITE_OK)
-            break;
-        const IngestBatch& batch = *group[g].batch;
-        rc = st.inserter->resolveResources(batch, &resourceIds[g]);
-        if (rc == SQLITE_OK)
-            rc = st.inserter->insertLogs(batch, resourceIds[g]);
-        if (rc == SQLITE_OK)
-            rc = st.inserter->insertPoints(batch, resourceIds[g]);
-    }
     if (rc == SQLITE_OK) {
-        std::vector<BatchInserter::SpanToInsert> rows;
-        rows.reserve(spans.size());
-        for (auto& [span, g] : spans) {
-            const auto& ids = resourceIds[g];
-            rows.push_back({ span, span->resourceIndex < ids.size() ? ids[span->resourceIndex] : 0 });
+        std::vector<const IngestBatch*> batches;
+        std::vector<size_t> batchOf(group.size(), 0);
+        for (size_t g : members) {
+            batchOf[g] = batches.size();
+            batches.push_back(group[g].batch.get());
         }
-        rc = st.inserter->insertSpans(rows);
+        std::vector<WriterState::SpanRef> refs;
+        refs.reserve(spans.size());
+        for (auto& [span, g] : spans)
+            refs.push_back({ span, batchOf[g] });
+        rc = st.insertRows(batches, refs);
     }
     if (rc == SQLITE_OK) {
         std::function<void()> hook;
@@ -343,12 +328,12 @@ bool TelemetryWriter::writeTransaction(
 
     const bool committed = rc == SQLITE_OK;
     if (committed) {
-        st.inserter->transactionCommitted();
+        st.committed();
         for (auto& [span, g] : spans)
             st.dedup->insert(span->traceId, span->spanId);
     } else {
         st.connection.exec("ROLLBACK");
-        st.inserter->transactionRolledBack();
+        st.rolledBack();
         if (error.empty())
             error = sqlite3_errstr(rc);
     }

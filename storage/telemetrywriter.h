@@ -1,6 +1,8 @@
 #pragma once
 
+#include "promptjoin.h"
 #include "records.h"
+#include "retention.h"
 
 #include <QString>
 #include <atomic>
@@ -13,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace spanlight {
 
@@ -28,6 +31,12 @@ struct WriterOptions
     size_t dedupWindow = 500000; ///< recent (trace id, span id) pairs remembered against retries
     int walCheckpointPages = 1000; ///< WAL pages after which a commit is followed by a passive checkpoint
     int walRestartPages = 4096; ///< WAL pages after which the writer waits for readers and restarts the WAL
+    RetentionOptions retention;
+    bool maintainRollups = true; ///< off only to measure what rollups cost (ingest benchmark)
+    /// Identifies prompts from content that arrives in log records; null: no join.
+    PromptIdentifier promptIdentifier;
+    size_t promptJoinCapacity = 200000; ///< spans and content entries remembered for the join
+    size_t promptJoinBytes = 64u << 20; ///< content text held while waiting for its span
 };
 
 /// What happened to one submitted batch.
@@ -60,6 +69,7 @@ struct WriterStats
     int64_t maxCommitMicros = 0;
     int64_t walPages = 0; ///< pages in the WAL after the last commit
     int64_t walRestarts = 0;
+    RetentionReport lastRetention; ///< the last round that deleted anything
     bool healthy = true;
     std::string lastError;
     std::map<std::string, ServiceCounts> perService;
@@ -92,6 +102,13 @@ public:
     /// Queues a maintenance command that runs between commits.
     void post(Job job);
 
+    /// Runs a whole retention round as if the time were \a nowNs (between
+    /// commits, one small transaction per step) and reports what went.
+    void retainNow(int64_t nowNs, std::function<void(const RetentionReport&)> done);
+
+    /// Stores price rows (id, canonical JSON) that spans will refer to, once each.
+    void recordPriceRows(std::vector<std::pair<int64_t, std::string>> rows);
+
     /// Finishes everything queued (answering each batch), then closes. Idempotent.
     void stop();
 
@@ -111,6 +128,7 @@ private:
     void run(std::promise<std::string>* opened);
     void commitGroup(std::vector<Pending>& group);
     void checkpointIfNeeded();
+    bool retentionStep(Retention& retention, RetentionReport& report);
     bool writeTransaction(
         const std::vector<Pending>& group, const std::vector<size_t>& members, std::vector<WriteOutcome>& outcomes);
 

@@ -1,0 +1,155 @@
+#include "retention.h"
+
+#include "batchinserter.h"
+#include "rollupaccumulator.h"
+#include "sqliteconnection.h"
+
+#include <sqlite3.h>
+
+namespace spanlight {
+
+namespace {
+
+int64_t scalar(sqlite3* db, const std::string& sql, int64_t a = 0, int64_t b = 0, int64_t fallback = 0)
+{
+    Statement s(db, sql);
+    if (!s.valid())
+        return fallback;
+    const int params = sqlite3_bind_parameter_count(s.get());
+    if (params >= 1)
+        sqlite3_bind_int64(s.get(), 1, a);
+    if (params >= 2)
+        sqlite3_bind_int64(s.get(), 2, b);
+    if (sqlite3_step(s.get()) == SQLITE_ROW && sqlite3_column_type(s.get(), 0) != SQLITE_NULL)
+        return sqlite3_column_int64(s.get(), 0);
+    return fallback;
+}
+
+int64_t run(sqlite3* db, const std::string& sql, int64_t a = 0, int64_t b = 0, int64_t c = 0)
+{
+    Statement s(db, sql);
+    if (!s.valid())
+        return 0;
+    const int64_t values[] = { a, b, c };
+    for (int i = 0; i < sqlite3_bind_parameter_count(s.get()) && i < 3; ++i)
+        sqlite3_bind_int64(s.get(), i + 1, values[i]);
+    if (sqlite3_step(s.get()) != SQLITE_DONE)
+        return 0;
+    return sqlite3_changes64(db);
+}
+
+constexpr const char* kRollupTables[] = { "rollup_latency", "rollup_spend", "rollup_prompt", "rollup_prompt_error" };
+
+} // namespace
+
+void Retention::beginRound(int64_t nowNs)
+{
+    m_nowNs = nowNs;
+    m_logCursor = 0;
+    m_pointCursor = 0;
+}
+
+bool Retention::overSize(sqlite3* db) const
+{
+    const int64_t used
+        = (scalar(db, "PRAGMA page_count") - scalar(db, "PRAGMA freelist_count")) * scalar(db, "PRAGMA page_size");
+    return used > m_options.rawMaxBytes;
+}
+
+int64_t Retention::deleteSpans(sqlite3* db, bool bySize)
+{
+    const int64_t oldest = scalar(db, "SELECT MIN(id) FROM spans", 0, 0, -1);
+    if (oldest < 0)
+        return 0;
+    int64_t bound = oldest + m_options.stepRows;
+    if (!bySize) {
+        // The smallest rowid of any span that starts at or after the cutoff:
+        // everything below it started before the cutoff.
+        const int64_t cutoffMinute = minuteOf(m_nowNs - m_options.rawMaxAgeHours * 60 * kNsPerMinute);
+        const int64_t firstKept = scalar(db, "SELECT MIN(first_id) FROM span_minutes WHERE minute >= ?", cutoffMinute,
+            0, scalar(db, "SELECT MAX(id) + 1 FROM spans"));
+        bound = std::min(bound, firstKept);
+    }
+    if (bound <= oldest)
+        return 0;
+    const int64_t deleted = run(db, "DELETE FROM spans WHERE id >= ? AND id < ?", oldest, bound);
+    run(db, "DELETE FROM span_minutes WHERE last_id < ?", bound);
+    return deleted;
+}
+
+int64_t Retention::trimIndex(sqlite3* db, const char* table, int64_t oldestKeptId)
+{
+    // Whole buckets below the oldest kept row go, a bounded slice at a time.
+    const int64_t keptBucket = traceIndexBucket(oldestKeptId);
+    const std::string t(table);
+    const int64_t bucket = scalar(db, "SELECT MIN(bucket) FROM " + t, 0, 0, keptBucket);
+    if (bucket >= keptBucket)
+        return 0;
+    const int64_t upTo
+        = scalar(db, "SELECT trace_key FROM " + t + " WHERE bucket = ? ORDER BY trace_key LIMIT 1 OFFSET ?", bucket,
+            m_options.stepRows, INT64_MAX);
+    if (upTo == INT64_MAX)
+        return run(db, "DELETE FROM " + t + " WHERE bucket = ?", bucket);
+    return run(db, "DELETE FROM " + t + " WHERE bucket = ? AND trace_key < ?", bucket, upTo);
+}
+
+int64_t Retention::deleteByTime(sqlite3* db, const char* table, const char* timeColumn, int64_t* cursor, bool bySize)
+{
+    const std::string t(table);
+    if (*cursor == 0)
+        *cursor = scalar(db, "SELECT MIN(id) FROM " + t, 0, 0, 0);
+    if (*cursor == 0)
+        return 0;
+    const int64_t end = *cursor + m_options.stepRows;
+    const int64_t cutoff = bySize ? INT64_MAX : m_nowNs - m_options.rawMaxAgeHours * 60 * kNsPerMinute;
+    const int64_t deleted
+        = run(db, "DELETE FROM " + t + " WHERE id >= ? AND id < ? AND " + timeColumn + " < ?", *cursor, end, cutoff);
+    // Rowids follow arrival, which roughly follows time: keep walking while a
+    // window still held expired rows; a window without any ends the round.
+    const bool more = deleted > 0 && scalar(db, "SELECT MAX(id) FROM " + t, 0, 0, 0) >= end;
+    *cursor = more ? end : -1;
+    return deleted;
+}
+
+int64_t Retention::deleteRollups(sqlite3* db)
+{
+    const int64_t nowMinute = minuteOf(m_nowNs);
+    const int64_t minuteCutoff = nowMinute - m_options.minuteRollupDays * 1440;
+    const int64_t longCutoff = nowMinute - m_options.rollupDays * 1440;
+    int64_t deleted = 0;
+    for (const char* table : kRollupTables) {
+        const std::string t(table);
+        // A day of minute rows, or all expired hour/day rows, per step.
+        const int64_t first = scalar(db, "SELECT MIN(slot) FROM " + t + " WHERE grain = 1", 0, 0, minuteCutoff);
+        deleted
+            += run(db, "DELETE FROM " + t + " WHERE grain = 1 AND slot < ? AND slot < ?", minuteCutoff, first + 1440);
+        deleted += run(db, "DELETE FROM " + t + " WHERE grain IN (2, 3) AND slot < ?", longCutoff);
+    }
+    return deleted;
+}
+
+bool Retention::step(sqlite3* db, RetentionReport* report)
+{
+    ++report->steps;
+    const bool bySize = overSize(db);
+    report->bySize = report->bySize || bySize;
+    const int64_t spans = deleteSpans(db, bySize);
+    report->spansDeleted += spans;
+    const int64_t oldestSpan = scalar(db, "SELECT MIN(id) FROM spans", 0, 0, INT64_MAX);
+    int64_t index = trimIndex(db, "trace_index", oldestSpan);
+    int64_t logs = 0, points = 0;
+    if (m_logCursor >= 0)
+        report->logsDeleted += logs = deleteByTime(db, "logs", "time_ns", &m_logCursor, bySize);
+    if (m_pointCursor >= 0)
+        report->pointsDeleted += points = deleteByTime(db, "metric_points", "time_ns", &m_pointCursor, bySize);
+    index += trimIndex(db, "log_index", scalar(db, "SELECT MIN(id) FROM logs", 0, 0, INT64_MAX));
+    report->indexRowsDeleted += index;
+    const int64_t rollups = deleteRollups(db);
+    report->rollupRowsDeleted += rollups;
+    // Give freed pages back to the file system a little at a time.
+    Statement vacuum(db, "PRAGMA incremental_vacuum(2000)");
+    while (vacuum.valid() && sqlite3_step(vacuum.get()) == SQLITE_ROW) { }
+    return spans + index + logs + points + rollups > 0;
+}
+
+} // namespace spanlight

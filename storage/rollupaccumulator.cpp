@@ -1,0 +1,164 @@
+#include "rollupaccumulator.h"
+
+#include "records.h"
+#include "sqldialect.h"
+
+#include <sqlite3.h>
+
+namespace spanlight {
+
+namespace {
+
+constexpr Grain kGrains[] = { Grain::Minute, Grain::Hour, Grain::Day };
+
+int step(sqlite3_stmt* s)
+{
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+template <size_t N> void bindKey(sqlite3_stmt* s, const std::array<int64_t, N>& key)
+{
+    for (size_t i = 0; i < N; ++i)
+        sqlite3_bind_int64(s, static_cast<int>(i + 1), key[i]);
+}
+
+} // namespace
+
+RollupAccumulator::RollupAccumulator(sqlite3* db, const SqlDialect& dialect)
+    : m_latencyUpsert(db, dialect.upsertLatencyRollup())
+    , m_spendUpsert(db, dialect.upsertSpendRollup())
+    , m_promptUpsert(db, dialect.upsertPromptRollup())
+    , m_promptErrorUpsert(db, dialect.upsertPromptErrorRollup())
+{
+}
+
+bool RollupAccumulator::valid() const
+{
+    return m_latencyUpsert.valid() && m_spendUpsert.valid() && m_promptUpsert.valid() && m_promptErrorUpsert.valid();
+}
+
+void RollupAccumulator::addSpan(const SpanFacts& span)
+{
+    const int64_t minute = minuteOf(span.startNs);
+    const int bucket = latency::bucketOf(span.durationNs);
+    for (Grain g : kGrains) {
+        const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
+        // The full-dimension row, and the total row (tenant 0) unfiltered questions read.
+        // A span without a tenant (hand-built batches; ingest always names one)
+        // must not share the total row's key: its full row says tenant -1.
+        const int64_t tenant = span.tenantId > 0 ? span.tenantId : -1;
+        for (const auto& key : { std::array<int64_t, 7> { grain, slot, tenant, span.environmentId, span.serviceId,
+                                     span.modelId, span.isError },
+                 std::array<int64_t, 7> { grain, slot, 0, 0, 0, 0, span.isError } }) {
+            LatencyValue& v = m_latency[key];
+            ++v.spans;
+            v.durationSum += span.durationNs;
+            v.histogram.addBucket(bucket, 1);
+        }
+        if (span.flags & kFlagSpendCounted) {
+            SpendValue& v = m_spend[{ grain, slot, span.tenantId, span.environmentId, span.modelId }];
+            const int64_t add[9] = { 1, span.inputTokens, span.outputTokens, span.cacheReadTokens,
+                span.cacheWriteTokens, span.reasoningTokens, span.costNanoUsd, (span.flags & kFlagUnpriced) ? 1 : 0,
+                (span.flags & kFlagClientCost) ? 1 : 0 };
+            for (size_t i = 0; i < 9; ++i)
+                v.sums[i] += add[i];
+        }
+    }
+    if (span.promptId > 0)
+        addPromptShare(span, span.promptId, +1);
+}
+
+void RollupAccumulator::movePrompt(const SpanFacts& span, int64_t newPromptId)
+{
+    if (span.promptId == newPromptId)
+        return;
+    if (span.promptId > 0)
+        addPromptShare(span, span.promptId, -1);
+    if (newPromptId > 0)
+        addPromptShare(span, newPromptId, +1);
+}
+
+void RollupAccumulator::addCostDelta(const SpanFacts& span, int64_t costDelta, int64_t unpricedDelta)
+{
+    if (!(span.flags & kFlagSpendCounted))
+        return;
+    const int64_t minute = minuteOf(span.startNs);
+    for (Grain g : kGrains) {
+        const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
+        SpendValue& v = m_spend[{ grain, slot, span.tenantId, span.environmentId, span.modelId }];
+        v.sums[6] += costDelta;
+        v.sums[7] += unpricedDelta;
+        if (span.promptId > 0)
+            m_prompt[{ grain, slot, span.promptId, span.tenantId, span.environmentId }].cost += costDelta;
+    }
+}
+
+void RollupAccumulator::addPromptShare(const SpanFacts& span, int64_t promptId, int sign)
+{
+    const int64_t minute = minuteOf(span.startNs);
+    const int64_t cost = (span.flags & kFlagSpendCounted) ? span.costNanoUsd : 0;
+    for (Grain g : kGrains) {
+        const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
+        PromptValue& v = m_prompt[{ grain, slot, promptId, span.tenantId, span.environmentId }];
+        v.spans += sign;
+        v.errors += span.isError ? sign : 0;
+        v.durationSum += sign * span.durationNs;
+        v.cost += sign * cost;
+        if (span.isError)
+            m_promptErrors[{ grain, slot, promptId, span.tenantId, span.environmentId, span.errorTypeId }] += sign;
+    }
+}
+
+int RollupAccumulator::flush()
+{
+    int rc = SQLITE_OK;
+    for (const auto& [key, v] : m_latency) {
+        sqlite3_stmt* s = m_latencyUpsert.get();
+        bindKey(s, key);
+        sqlite3_bind_int64(s, 8, v.spans);
+        sqlite3_bind_int64(s, 9, v.durationSum);
+        const std::string hist = v.histogram.encode();
+        sqlite3_bind_blob(s, 10, hist.data(), static_cast<int>(hist.size()), SQLITE_STATIC);
+        if ((rc = step(s)) != SQLITE_OK)
+            return rc;
+    }
+    for (const auto& [key, v] : m_spend) {
+        sqlite3_stmt* s = m_spendUpsert.get();
+        bindKey(s, key);
+        for (size_t i = 0; i < v.sums.size(); ++i)
+            sqlite3_bind_int64(s, static_cast<int>(6 + i), v.sums[i]);
+        if ((rc = step(s)) != SQLITE_OK)
+            return rc;
+    }
+    for (const auto& [key, v] : m_prompt) {
+        sqlite3_stmt* s = m_promptUpsert.get();
+        bindKey(s, key);
+        sqlite3_bind_int64(s, 6, v.spans);
+        sqlite3_bind_int64(s, 7, v.errors);
+        sqlite3_bind_int64(s, 8, v.durationSum);
+        sqlite3_bind_int64(s, 9, v.cost);
+        if ((rc = step(s)) != SQLITE_OK)
+            return rc;
+    }
+    for (const auto& [key, count] : m_promptErrors) {
+        sqlite3_stmt* s = m_promptErrorUpsert.get();
+        bindKey(s, key);
+        sqlite3_bind_int64(s, 7, count);
+        if ((rc = step(s)) != SQLITE_OK)
+            return rc;
+    }
+    clear();
+    return SQLITE_OK;
+}
+
+void RollupAccumulator::clear()
+{
+    m_latency.clear();
+    m_spend.clear();
+    m_prompt.clear();
+    m_promptErrors.clear();
+}
+
+} // namespace spanlight

@@ -1,0 +1,121 @@
+#pragma once
+
+#include "latencyhistogram.h"
+#include "sqliteconnection.h"
+
+#include <array>
+#include <cstdint>
+#include <unordered_map>
+
+namespace spanlight {
+
+class SqlDialect;
+
+/// Rollup time grains. A row's slot is the first unix minute of its period, so
+/// every grain compares and converts with the same integer arithmetic.
+enum class Grain : int { Minute = 1, Hour = 2, Day = 3 };
+constexpr int64_t kNsPerMinute = 60'000'000'000;
+
+constexpr int64_t minutesIn(Grain g)
+{
+    return g == Grain::Minute ? 1 : g == Grain::Hour ? 60 : 1440;
+}
+/// Floor division: spans before 1970 (clock bugs) still land in a valid slot.
+constexpr int64_t floorDiv(int64_t a, int64_t b)
+{
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+constexpr int64_t minuteOf(int64_t ns)
+{
+    return floorDiv(ns, kNsPerMinute);
+}
+constexpr int64_t slotOf(Grain g, int64_t minute)
+{
+    return floorDiv(minute, minutesIn(g)) * minutesIn(g);
+}
+
+/// One stored span as the rollups see it: dictionary ids resolved, absent
+/// numbers as 0. The writer also keeps these for spans whose prompt may still
+/// change (content logs that arrive late), to move them between prompts.
+struct SpanFacts
+{
+    int64_t rowId = 0;
+    int64_t startNs = 0;
+    int64_t durationNs = 0;
+    int64_t tenantId = 0;
+    int64_t environmentId = 0;
+    int64_t serviceId = 0;
+    int64_t modelId = 0; ///< request model, else response model
+    int64_t promptId = 0; ///< 0: not a prompt call
+    int64_t errorTypeId = 0;
+    bool isError = false;
+    int flags = 0; ///< SpanFlags
+    int64_t inputTokens = 0;
+    int64_t outputTokens = 0;
+    int64_t cacheReadTokens = 0;
+    int64_t cacheWriteTokens = 0;
+    int64_t reasoningTokens = 0;
+    int64_t costNanoUsd = 0;
+};
+
+/// Pre-aggregates one transaction's spans in memory (DESIGN.md rule 7) and
+/// writes them as upserts into the minute, hour and day rows of each rollup
+/// table, inside the same transaction as the spans.
+class RollupAccumulator
+{
+public:
+    RollupAccumulator(sqlite3* db, const SqlDialect& dialect);
+    bool valid() const;
+
+    void addSpan(const SpanFacts& span);
+    /// Moves a stored span's share of the prompt rollups from its current
+    /// prompt to \a newPromptId (a content log arrived after the span).
+    void movePrompt(const SpanFacts& span, int64_t newPromptId);
+
+    /// Changes a stored span's cost (re-pricing) in the spend and prompt rollups.
+    void addCostDelta(const SpanFacts& span, int64_t costDelta, int64_t unpricedDelta);
+
+    /// Writes and clears the accumulated rows. Returns an SQLite result code.
+    int flush();
+    /// Forgets the accumulated rows (the transaction rolled back).
+    void clear();
+
+private:
+    template <size_t N> struct KeyHash
+    {
+        size_t operator()(const std::array<int64_t, N>& key) const
+        {
+            size_t h = 0;
+            for (int64_t v : key)
+                h = h * 1000003u ^ std::hash<int64_t>()(v);
+            return h;
+        }
+    };
+    template <size_t N, typename V> using Map = std::unordered_map<std::array<int64_t, N>, V, KeyHash<N>>;
+
+    struct LatencyValue
+    {
+        int64_t spans = 0;
+        int64_t durationSum = 0;
+        LatencyHistogram histogram;
+    };
+    struct SpendValue
+    {
+        std::array<int64_t, 9> sums {}; // requests, 5 token kinds, cost, unpriced, client cost
+    };
+    struct PromptValue
+    {
+        int64_t spans = 0, errors = 0, durationSum = 0, cost = 0;
+    };
+
+    void addPromptShare(const SpanFacts& span, int64_t promptId, int sign);
+
+    // Keys: grain, slot, dimensions...
+    Map<7, LatencyValue> m_latency; // tenant, environment, service, model, is_error
+    Map<5, SpendValue> m_spend; // tenant, environment, model
+    Map<5, PromptValue> m_prompt; // prompt, tenant, environment
+    Map<6, int64_t> m_promptErrors; // prompt, tenant, environment, error type
+    Statement m_latencyUpsert, m_spendUpsert, m_promptUpsert, m_promptErrorUpsert;
+};
+
+} // namespace spanlight

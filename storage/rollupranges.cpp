@@ -1,0 +1,137 @@
+#include "rollupranges.h"
+
+#include "querysql.h"
+
+#include <algorithm>
+
+namespace spanlight {
+
+namespace {
+
+constexpr int64_t kHour = 60;
+constexpr int64_t kDay = 1440;
+
+int64_t floorTo(int64_t minute, int64_t period)
+{
+    return floorDiv(minute, period) * period;
+}
+
+int64_t ceilTo(int64_t minute, int64_t period)
+{
+    return -floorDiv(-minute, period) * period;
+}
+
+void addPiece(std::vector<RollupPiece>& out, Grain grain, int64_t from, int64_t to)
+{
+    if (from < to)
+        out.push_back({ grain, from, to });
+}
+
+// Minute rows for the edges, hour rows for the whole hours of [from, to).
+void decomposeHours(std::vector<RollupPiece>& out, int64_t from, int64_t to)
+{
+    const int64_t h0 = ceilTo(from, kHour), h1 = floorTo(to, kHour);
+    if (h0 >= h1) {
+        addPiece(out, Grain::Minute, from, to);
+        return;
+    }
+    addPiece(out, Grain::Minute, from, h0);
+    addPiece(out, Grain::Hour, h0, h1);
+    addPiece(out, Grain::Minute, h1, to);
+}
+
+std::optional<int64_t> minSlot(sqlite3* db, const std::string& table, Grain grain, QueryStatus& status)
+{
+    // The primary key starts with (grain, slot): one seek.
+    SqlQuery q(db, "SELECT min(slot) FROM " + table + " WHERE grain = ?", status);
+    q.bind(1, static_cast<int64_t>(grain));
+    if (q.next() && !q.isNull(0))
+        return q.integer(0);
+    return std::nullopt;
+}
+
+// Whether the finer grain lost rows that the coarser grain still covers.
+std::optional<int64_t> prunedFrom(std::optional<int64_t> fine, std::optional<int64_t> coarse, Grain coarseGrain)
+{
+    if (!coarse)
+        return std::nullopt;
+    if (!fine)
+        return RollupHorizon::kNone;
+    if (*coarse < slotOf(coarseGrain, *fine))
+        return *fine;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::vector<RollupPiece> decomposeRange(const TimeRange& range)
+{
+    std::vector<RollupPiece> out;
+    if (range.empty())
+        return out;
+    const int64_t d0 = ceilTo(range.fromMinute, kDay), d1 = floorTo(range.toMinute, kDay);
+    if (d0 >= d1) {
+        decomposeHours(out, range.fromMinute, range.toMinute);
+        return out;
+    }
+    decomposeHours(out, range.fromMinute, d0);
+    addPiece(out, Grain::Day, d0, d1);
+    decomposeHours(out, d1, range.toMinute);
+    return out;
+}
+
+RollupHorizon readRollupHorizon(sqlite3* db, const char* table, QueryStatus& status)
+{
+    const std::string name(table);
+    const auto minute = minSlot(db, name, Grain::Minute, status);
+    const auto hour = minSlot(db, name, Grain::Hour, status);
+    const auto day = minSlot(db, name, Grain::Day, status);
+    RollupHorizon h;
+    h.minuteFrom = prunedFrom(minute, hour, Grain::Hour);
+    h.hourFrom = prunedFrom(hour, day, Grain::Day);
+    return h;
+}
+
+std::vector<RollupPiece> plannedPieces(const TimeRange& range, const RollupHorizon& horizon, RollupCoverage* coverage)
+{
+    std::vector<RollupPiece> out;
+    for (RollupPiece piece : decomposeRange(range)) {
+        const std::optional<int64_t>& keptFrom = piece.grain == Grain::Minute ? horizon.minuteFrom
+            : piece.grain == Grain::Hour                                      ? horizon.hourFrom
+                                                                              : std::optional<int64_t>();
+        if (keptFrom && piece.fromSlot < *keptFrom) {
+            // Slots are period starts: a kept slot covers the whole period.
+            const int64_t cut = std::min(piece.toSlot, *keptFrom == RollupHorizon::kNone ? piece.toSlot : *keptFrom);
+            const int64_t cutTo = std::max(piece.fromSlot, ceilTo(cut, minutesIn(piece.grain)));
+            coverage->complete = false;
+            coverage->missingMinutes += cutTo - piece.fromSlot;
+            if (piece.grain == Grain::Minute)
+                coverage->minuteRowsFrom = *keptFrom;
+            else
+                coverage->hourRowsFrom = *keptFrom;
+            piece.fromSlot = cutTo;
+        }
+        if (piece.fromSlot < piece.toSlot)
+            out.push_back(piece);
+    }
+    return out;
+}
+
+void noteCoverage(const RollupCoverage& coverage, QueryStatus& status)
+{
+    if (coverage.complete)
+        return;
+    const auto since = [](const std::optional<int64_t>& from) {
+        return *from == RollupHorizon::kNone ? std::string("are no longer kept")
+                                             : "are kept from " + minuteText(*from) + " on";
+    };
+    std::string text = std::to_string(coverage.missingMinutes)
+        + " minutes at the edges of the range are not counted: their rollup rows were removed by retention";
+    if (coverage.minuteRowsFrom)
+        text += "; per-minute rows " + since(coverage.minuteRowsFrom);
+    if (coverage.hourRowsFrom)
+        text += "; per-hour rows " + since(coverage.hourRowsFrom);
+    status.notices.push_back(text);
+}
+
+} // namespace spanlight

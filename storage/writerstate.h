@@ -1,0 +1,59 @@
+#pragma once
+
+#include "batchinserter.h"
+#include "dedupwindow.h"
+#include "promptjoin.h"
+#include "rollupaccumulator.h"
+#include "sidetables.h"
+#include "sqldialect.h"
+#include "sqliteconnection.h"
+#include "telemetrywriter.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spanlight {
+
+/// What only the writer thread touches, and the body of one write transaction:
+/// rows, then everything derived from them in the same transaction (rollups,
+/// side tables, prompt joins), so a commit is all or nothing.
+struct WriterState
+{
+    SqliteDialect dialect;
+    SqliteConnection connection;
+    std::unique_ptr<BatchInserter> inserter;
+    std::unique_ptr<DedupWindow> dedup;
+    std::unique_ptr<RollupAccumulator> rollups;
+    std::unique_ptr<SideTables> side;
+    std::unique_ptr<PromptJoin> join;
+    Statement updateSpanPrompt;
+    bool maintainRollups = true;
+    int walFrames = 0; // reported by the WAL hook after each commit
+
+    /// Prepares the derived-table statements; false with a message on failure.
+    bool prepare(PromptIdentifier identify, size_t joinCapacity, size_t joinBytes, std::string* error);
+
+    /// A span of this transaction and the index of the batch it came from.
+    struct SpanRef
+    {
+        const SpanRecord* span;
+        size_t batch;
+    };
+    /// Inserts the batches' rows inside an open transaction. \a spans are
+    /// deduplicated and sorted by trace. Returns an SQLite result code.
+    int insertRows(const std::vector<const IngestBatch*>& batches, const std::vector<SpanRef>& spans);
+    void committed();
+    void rolledBack();
+
+private:
+    int applyLateContent();
+};
+
+/// The writer's private state is exactly this; defined here so both of the
+/// writer's source files see one definition.
+struct TelemetryWriter::State : WriterState
+{
+};
+
+} // namespace spanlight

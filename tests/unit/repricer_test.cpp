@@ -1,0 +1,88 @@
+#include "repricer.h"
+#include "telemetrywriter.h"
+#include "testcollector.h"
+
+#include <QTemporaryDir>
+#include <future>
+#include <gtest/gtest.h>
+
+using namespace spanlight;
+
+namespace {
+
+constexpr int64_t kDay = 86'400'000'000'000;
+constexpr int64_t kNow = 1795392000LL * 1'000'000'000; // a midnight, so days are whole
+
+SpanRecord pricedSpan(int n, int64_t startNs, const char* tenant)
+{
+    SpanRecord s;
+    s.traceId.fill(static_cast<uint8_t>(n));
+    std::memcpy(s.traceId.data(), &n, sizeof n);
+    s.spanId.fill(1);
+    std::memcpy(s.spanId.data(), &n, sizeof n);
+    s.dims = { tenant, "prod", "bot" };
+    s.name = "chat";
+    s.startNs = startNs;
+    s.durationNs = 1'000'000;
+    s.requestModel = "gpt-4o";
+    s.operation = "chat";
+    s.inputTokens = 1000;
+    s.outputTokens = 100;
+    s.costNanoUsd = 5000;
+    s.priceRowId = 1;
+    s.flags = kFlagGenAi | kFlagSpendCounted;
+    return s;
+}
+
+} // namespace
+
+TEST(Repricer, RawSpansAndRollupOnlyHistoryGetTheNewPrices)
+{
+    QTemporaryDir dir;
+    WriterOptions options;
+    options.path = dir.path() + QStringLiteral("/telemetry.db");
+    options.retention.intervalSeconds = 0;
+    {
+        TelemetryWriter writer(options);
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        auto batch = std::make_shared<IngestBatch>();
+        for (int i = 0; i < 40; ++i) // 10 days ago: only rollups will remain
+            batch->spans.push_back(pricedSpan(i, kNow - 10 * kDay + i * 1'000'000'000, i % 2 ? "acme" : "globex"));
+        for (int i = 40; i < 100; ++i) // 2 days ago: raw spans remain
+            batch->spans.push_back(pricedSpan(i, kNow - 2 * kDay + i * 1'000'000'000, i % 2 ? "acme" : "globex"));
+        batch->spans[99].flags |= kFlagClientCost; // a client's own cost is never replaced
+        std::promise<void> stored, retained;
+        writer.submit(batch, [&](const WriteOutcome&) { stored.set_value(); });
+        stored.get_future().get();
+        writer.retainNow(kNow, [&](const RetentionReport&) { retained.set_value(); });
+        retained.get_future().get();
+    }
+
+    RepriceRequest request;
+    request.databasePath = options.path;
+    request.sinceNs = kNow - 30 * kDay;
+    request.priceSpan = [](SpanRecord& r) {
+        r.costNanoUsd = *r.inputTokens * 7; // the new table: 7 nano-USD per input token
+        r.priceRowId = 2;
+    };
+    request.priceSums = [](const std::string& model, int64_t, const TokenSums& sums) -> std::optional<int64_t> {
+        EXPECT_EQ(model, "gpt-4o");
+        return sums.input * 7;
+    };
+    const RepriceResult result = reprice(request);
+    ASSERT_TRUE(result.error.empty()) << result.error;
+    EXPECT_EQ(result.spansExamined, 60);
+    EXPECT_EQ(result.byTenant.at("acme").spansChanged, 29); // one acme span reported its own cost
+    EXPECT_EQ(result.byTenant.at("globex").spansChanged, 30);
+    // acme: 20 rollup-only spans + 30 raw spans, of which one keeps its client cost.
+    EXPECT_EQ(result.byTenant.at("acme").beforeNanoUsd, 50 * 5000);
+    EXPECT_EQ(result.byTenant.at("acme").afterNanoUsd, 49 * 7000 + 5000);
+
+    test::DbProbe db(options.path);
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM spans WHERE cost_nano_usd = 7000 AND price_row_id = 2"), 59);
+    for (int grain = 1; grain <= 3; ++grain)
+        EXPECT_EQ(db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = " + std::to_string(grain)),
+            99 * 7000 + 5000)
+            << "grain " << grain;
+}
