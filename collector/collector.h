@@ -1,6 +1,7 @@
 #pragma once
 
 #include "collectorstats.h"
+#include "genaisettings.h"
 #include "httpreceiver.h"
 #include "ingestlimits.h"
 
@@ -20,6 +21,7 @@ struct ReceiverOptions
     uint16_t grpcPort = 4317;
     TlsFiles httpTls;
     TlsFiles grpcTls;
+    GenAiSettings genai; ///< how spans are read as GenAI calls (config genai/*)
 };
 
 /// Both OTLP receivers over one pipeline and writer: what `spanlight` and

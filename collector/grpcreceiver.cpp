@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* handleExport(IngestPipeline& pipeline, Signal signal, 
     ++pipeline.stats().grpcRequests;
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     const int retryAfter = pipeline.limits().retryAfterSeconds;
-    pipeline.ingestConverted(signal, convert(*request, pipeline.limits()),
+    pipeline.ingestConverted(signal, convert(*request, pipeline.limits(), pipeline.genAiSettings()),
         [reactor, response, context, retryAfter, setRejected](const IngestReply& reply) {
             if (reply.status != IngestStatus::Ok) {
                 reactor->Finish(errorStatus(reply, context, retryAfter));
@@ -67,7 +67,9 @@ public:
         const otlp::trace::v1::ExportTraceServiceRequest* request,
         otlp::trace::v1::ExportTraceServiceResponse* response) override
     {
-        return handleExport(m_pipeline, Signal::Traces, context, request, response, convertTraces,
+        return handleExport(
+            m_pipeline, Signal::Traces, context, request, response,
+            [](const auto& r, const IngestLimits& l, const GenAiSettings& g) { return convertTraces(r, l, g); },
             [](otlp::trace::v1::ExportTraceServiceResponse* r, int64_t n, const std::string& m) {
                 r->mutable_partial_success()->set_rejected_spans(n);
                 r->mutable_partial_success()->set_error_message(m);
@@ -89,7 +91,9 @@ public:
         const otlp::logs::v1::ExportLogsServiceRequest* request,
         otlp::logs::v1::ExportLogsServiceResponse* response) override
     {
-        return handleExport(m_pipeline, Signal::Logs, context, request, response, convertLogs,
+        return handleExport(
+            m_pipeline, Signal::Logs, context, request, response,
+            [](const auto& r, const IngestLimits& l, const GenAiSettings& g) { return convertLogs(r, l, g); },
             [](otlp::logs::v1::ExportLogsServiceResponse* r, int64_t n, const std::string& m) {
                 r->mutable_partial_success()->set_rejected_log_records(n);
                 r->mutable_partial_success()->set_error_message(m);
@@ -111,7 +115,9 @@ public:
         const otlp::metrics::v1::ExportMetricsServiceRequest* request,
         otlp::metrics::v1::ExportMetricsServiceResponse* response) override
     {
-        return handleExport(m_pipeline, Signal::Metrics, context, request, response, convertMetrics,
+        return handleExport(
+            m_pipeline, Signal::Metrics, context, request, response,
+            [](const auto& r, const IngestLimits& l, const GenAiSettings& g) { return convertMetrics(r, l, g); },
             [](otlp::metrics::v1::ExportMetricsServiceResponse* r, int64_t n, const std::string& m) {
                 r->mutable_partial_success()->set_rejected_data_points(n);
                 r->mutable_partial_success()->set_error_message(m);

@@ -28,7 +28,7 @@ void IngestPipeline::ingestBody(Signal signal, Encoding encoding, std::string_vi
     }
     ConvertResult converted;
     try {
-        converted = decodeExport(signal, encoding, body, m_limits);
+        converted = decodeExport(signal, encoding, body, m_limits, m_genai);
     } catch (const std::bad_alloc&) {
         m_stats.decodingBytes -= size;
         m_stats.reject(RejectReason::QueueFull);

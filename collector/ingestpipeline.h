@@ -1,6 +1,7 @@
 #pragma once
 
 #include "collectorstats.h"
+#include "genaisettings.h"
 #include "ingestlimits.h"
 #include "otlpdecoder.h"
 
@@ -36,6 +37,11 @@ public:
 
     IngestPipeline(const IngestLimits& limits, TelemetryWriter& writer, CollectorStats& stats);
 
+    /// How spans are read as GenAI calls. Set before the receivers start: the
+    /// receivers' threads read it without a lock.
+    void setGenAiSettings(GenAiSettings genai) { m_genai = std::move(genai); }
+    const GenAiSettings& genAiSettings() const { return m_genai; }
+
     /// Decodes a (decompressed) body and queues it; \a reply runs exactly once,
     /// possibly on the writer thread after the commit.
     void ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply);
@@ -61,6 +67,7 @@ private:
     const IngestLimits& m_limits;
     TelemetryWriter& m_writer;
     CollectorStats& m_stats;
+    GenAiSettings m_genai;
     mutable std::mutex m_mutex;
     std::condition_variable m_idle;
     int64_t m_inFlight = 0;

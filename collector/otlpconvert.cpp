@@ -1,9 +1,12 @@
 #include "otlpconvert.h"
 
 #include "attributeguard.h"
+#include "genaicontent.h"
+#include "genainormalizer.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+#include "pricetable.h"
 #include "spanlight/stored.pb.h"
 
 #include <algorithm>
@@ -15,8 +18,6 @@ namespace otlp = opentelemetry::proto;
 
 namespace {
 
-// Attributes that name the tenant, resource first (genai/FACTS.md "tenant").
-constexpr const char* kTenantKeys[] = { "tenant.id", "tenant", "customer.id", "openinference.project.name" };
 constexpr const char* kNoTenant = "(none)";
 
 template <size_t N> bool copyId(const std::string& raw, std::array<uint8_t, N>* out)
@@ -27,10 +28,12 @@ template <size_t N> bool copyId(const std::string& raw, std::array<uint8_t, N>* 
     return std::any_of(out->begin(), out->end(), [](uint8_t b) { return b != 0; });
 }
 
-std::string tenantFrom(const AttributeGuard::KeyValues& attributes)
+/// The first configured tenant attribute present (genai/FACTS.md "tenant");
+/// callers ask the resource first, then the item.
+std::string tenantFrom(const AttributeGuard::KeyValues& attributes, const GenAiSettings& genai)
 {
-    for (const char* key : kTenantKeys)
-        if (std::string value = attributeText(attributes, key); !value.empty())
+    for (const std::string& key : genai.tenantKeys)
+        if (std::string value = attributeText(attributes, key.c_str()); !value.empty())
             return value;
     return {};
 }
@@ -40,11 +43,12 @@ std::string scopeLabel(const otlp::common::v1::InstrumentationScope& scope)
     return scope.version().empty() ? scope.name() : scope.name() + "@" + scope.version();
 }
 
-/// Stores a bounded copy of the resource in the batch and reads its dimensions.
-bool addResource(const otlp::resource::v1::Resource& in, AttributeGuard& guard, IngestBatch& batch, Dimensions* dims,
-    uint32_t* index)
+/// Stores a bounded copy of the resource in the batch, reads its dimensions and
+/// leaves the copy in \a copy (the normaliser reads its attributes).
+bool addResource(const otlp::resource::v1::Resource& in, AttributeGuard& guard, const GenAiSettings& genai,
+    IngestBatch& batch, Dimensions* dims, uint32_t* index, otlp::resource::v1::Resource& copy)
 {
-    otlp::resource::v1::Resource copy;
+    copy.Clear();
     uint32_t dropped = in.dropped_attributes_count();
     if (!guard.copy(in.attributes(), copy.mutable_attributes(), &dropped))
         return false;
@@ -53,7 +57,7 @@ bool addResource(const otlp::resource::v1::Resource& in, AttributeGuard& guard, 
     dims->environment = attributeText(copy.attributes(), "deployment.environment.name");
     if (dims->environment.empty())
         dims->environment = attributeText(copy.attributes(), "deployment.environment");
-    dims->tenant = tenantFrom(copy.attributes());
+    dims->tenant = tenantFrom(copy.attributes(), genai);
     *index = static_cast<uint32_t>(batch.resources.size());
     batch.resources.push_back(copy.SerializeAsString());
     batch.approxBytes += batch.resources.back().size();
@@ -76,7 +80,8 @@ void finish(ConvertResult& result, const AttributeGuard& guard, const char* what
 }
 
 /// \a detail is reused across a request's spans: Clear() keeps its allocations.
-bool convertSpan(const otlp::trace::v1::Span& in, AttributeGuard& guard, stored::SpanDetail& detail, SpanRecord* out)
+bool convertSpan(const otlp::trace::v1::Span& in, AttributeGuard& guard, const GenAiSettings& genai,
+    const otlp::resource::v1::Resource& resource, stored::SpanDetail& detail, SpanRecord* out)
 {
     detail.Clear();
     uint32_t dropped = in.dropped_attributes_count();
@@ -115,17 +120,18 @@ bool convertSpan(const otlp::trace::v1::Span& in, AttributeGuard& guard, stored:
     out->durationNs = end > in.start_time_unix_nano() ? static_cast<int64_t>(end - in.start_time_unix_nano()) : 0;
     out->statusCode = static_cast<int>(in.status().code());
     out->statusMessage = in.status().message();
-    out->errorType = attributeText(detail.attributes(), "error.type");
+    GenAiNormalizer(genai).normalise(detail.attributes(), resource.attributes(), detail.events(), *out);
+    priceSpan(genai.prices.get(), *out);
     if (out->dims.tenant.empty())
-        out->dims.tenant = tenantFrom(detail.attributes());
+        out->dims.tenant = tenantFrom(detail.attributes(), genai);
     out->detail = detail.SerializeAsString();
     return true;
 }
 
 } // namespace
 
-ConvertResult convertTraces(
-    const otlp::collector::trace::v1::ExportTraceServiceRequest& request, const IngestLimits& limits)
+ConvertResult convertTraces(const otlp::collector::trace::v1::ExportTraceServiceRequest& request,
+    const IngestLimits& limits, const GenAiSettings& genai)
 {
     ConvertResult result;
     result.batch = std::make_shared<IngestBatch>();
@@ -133,6 +139,7 @@ ConvertResult convertTraces(
     batch.signal = Signal::Traces;
     AttributeGuard guard(limits);
     stored::SpanDetail detail;
+    otlp::resource::v1::Resource resource;
     size_t total = 0;
     for (const auto& rs : request.resource_spans())
         for (const auto& ss : rs.scope_spans())
@@ -141,7 +148,7 @@ ConvertResult convertTraces(
     for (const auto& rs : request.resource_spans()) {
         Dimensions dims;
         uint32_t resourceIndex = 0;
-        if (!addResource(rs.resource(), guard, batch, &dims, &resourceIndex))
+        if (!addResource(rs.resource(), guard, genai, batch, &dims, &resourceIndex, resource))
             return failed(guard);
         for (const auto& ss : rs.scope_spans()) {
             const std::string scope = scopeLabel(ss.scope());
@@ -157,7 +164,7 @@ ConvertResult convertTraces(
                 record.dims = dims;
                 record.resourceIndex = resourceIndex;
                 record.scope = scope;
-                if (!convertSpan(span, guard, detail, &record))
+                if (!convertSpan(span, guard, genai, resource, detail, &record))
                     return failed(guard);
                 if (record.dims.tenant.empty())
                     record.dims.tenant = kNoTenant;
@@ -170,18 +177,19 @@ ConvertResult convertTraces(
     return result;
 }
 
-ConvertResult convertLogs(
-    const otlp::collector::logs::v1::ExportLogsServiceRequest& request, const IngestLimits& limits)
+ConvertResult convertLogs(const otlp::collector::logs::v1::ExportLogsServiceRequest& request,
+    const IngestLimits& limits, const GenAiSettings& genai)
 {
     ConvertResult result;
     result.batch = std::make_shared<IngestBatch>();
     IngestBatch& batch = *result.batch;
     batch.signal = Signal::Logs;
     AttributeGuard guard(limits);
+    otlp::resource::v1::Resource resource;
     for (const auto& rl : request.resource_logs()) {
         Dimensions dims;
         uint32_t resourceIndex = 0;
-        if (!addResource(rl.resource(), guard, batch, &dims, &resourceIndex))
+        if (!addResource(rl.resource(), guard, genai, batch, &dims, &resourceIndex, resource))
             return failed(guard);
         for (const auto& sl : rl.scope_logs()) {
             const std::string scope = scopeLabel(sl.scope());
@@ -208,12 +216,13 @@ ConvertResult convertLogs(
                 row.eventName = log.event_name();
                 if (row.eventName.empty())
                     row.eventName = attributeText(attributes.attributes(), "event.name");
+                readLogPromptContent(body, attributes.attributes(), row);
                 if (body.value_case() == otlp::common::v1::AnyValue::kStringValue)
                     row.bodyText = body.string_value();
                 row.body = body.SerializeAsString();
                 row.dims = dims;
                 if (row.dims.tenant.empty())
-                    row.dims.tenant = tenantFrom(attributes.attributes());
+                    row.dims.tenant = tenantFrom(attributes.attributes(), genai);
                 if (row.dims.tenant.empty())
                     row.dims.tenant = kNoTenant;
                 row.resourceIndex = resourceIndex;
@@ -329,17 +338,18 @@ int64_t pointCount(const otlp::metrics::v1::Metric& m)
 
 } // namespace
 
-ConvertResult convertMetrics(
-    const otlp::collector::metrics::v1::ExportMetricsServiceRequest& request, const IngestLimits& limits)
+ConvertResult convertMetrics(const otlp::collector::metrics::v1::ExportMetricsServiceRequest& request,
+    const IngestLimits& limits, const GenAiSettings& genai)
 {
     ConvertResult result;
     result.batch = std::make_shared<IngestBatch>();
     IngestBatch& batch = *result.batch;
     batch.signal = Signal::Metrics;
     AttributeGuard guard(limits);
+    otlp::resource::v1::Resource resource;
     for (const auto& rm : request.resource_metrics()) {
         MetricPointRow base;
-        if (!addResource(rm.resource(), guard, batch, &base.dims, &base.resourceIndex))
+        if (!addResource(rm.resource(), guard, genai, batch, &base.dims, &base.resourceIndex, resource))
             return failed(guard);
         if (base.dims.tenant.empty())
             base.dims.tenant = kNoTenant;

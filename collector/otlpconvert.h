@@ -1,5 +1,6 @@
 #pragma once
 
+#include "genaisettings.h"
 #include "ingestlimits.h"
 #include "records.h"
 
@@ -30,11 +31,15 @@ struct ConvertResult
     int64_t truncated = 0; ///< attributes dropped or values cut to the limits
 };
 
-ConvertResult convertTraces(
-    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request, const IngestLimits& limits);
-ConvertResult convertLogs(
-    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request, const IngestLimits& limits);
+/// Spans are normalised (GenAI fields, prompt identity) under \a genai; they
+/// are not priced here.
+ConvertResult convertTraces(const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request,
+    const IngestLimits& limits, const GenAiSettings& genai = GenAiSettings());
+/// GenAI content events fill LogRow::promptSystem / promptUser.
+ConvertResult convertLogs(const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
+    const IngestLimits& limits, const GenAiSettings& genai = GenAiSettings());
+/// \a genai only names the tenant attributes here.
 ConvertResult convertMetrics(const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
-    const IngestLimits& limits);
+    const IngestLimits& limits, const GenAiSettings& genai = GenAiSettings());
 
 } // namespace spanlight

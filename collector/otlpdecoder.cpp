@@ -82,18 +82,19 @@ std::string responseBody(Encoding encoding, int64_t rejected, const std::string&
 
 } // namespace
 
-ConvertResult decodeExport(Signal signal, Encoding encoding, std::string_view body, const IngestLimits& limits)
+ConvertResult decodeExport(
+    Signal signal, Encoding encoding, std::string_view body, const IngestLimits& limits, const GenAiSettings& genai)
 {
     switch (signal) {
     case Signal::Traces:
-        return decodeWith<otlp::collector::trace::v1::ExportTraceServiceRequest>(
-            encoding, body, limits, [](const auto& r, const IngestLimits& l) { return convertTraces(r, l); });
+        return decodeWith<otlp::collector::trace::v1::ExportTraceServiceRequest>(encoding, body, limits,
+            [&genai](const auto& r, const IngestLimits& l) { return convertTraces(r, l, genai); });
     case Signal::Logs:
-        return decodeWith<otlp::collector::logs::v1::ExportLogsServiceRequest>(
-            encoding, body, limits, [](const auto& r, const IngestLimits& l) { return convertLogs(r, l); });
+        return decodeWith<otlp::collector::logs::v1::ExportLogsServiceRequest>(encoding, body, limits,
+            [&genai](const auto& r, const IngestLimits& l) { return convertLogs(r, l, genai); });
     case Signal::Metrics:
-        return decodeWith<otlp::collector::metrics::v1::ExportMetricsServiceRequest>(
-            encoding, body, limits, [](const auto& r, const IngestLimits& l) { return convertMetrics(r, l); });
+        return decodeWith<otlp::collector::metrics::v1::ExportMetricsServiceRequest>(encoding, body, limits,
+            [&genai](const auto& r, const IngestLimits& l) { return convertMetrics(r, l, genai); });
     }
     return {};
 }

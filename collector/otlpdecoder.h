@@ -12,7 +12,8 @@ enum class Encoding { Protobuf, Json };
 
 /// Decodes one OTLP export body (already decompressed) of the given signal and
 /// encoding into storable rows. Bad data comes back in ConvertResult::fatal.
-ConvertResult decodeExport(Signal signal, Encoding encoding, std::string_view body, const IngestLimits& limits);
+ConvertResult decodeExport(Signal signal, Encoding encoding, std::string_view body, const IngestLimits& limits,
+    const GenAiSettings& genai = GenAiSettings());
 
 /// The success body for an export, in the request's encoding: an empty
 /// Export*ServiceResponse, or one with partial_success when items were refused.

@@ -48,6 +48,8 @@ public:
         std::string_view builtinJson, std::string_view userJson, std::string* error);
     /// The built-in table's JSON text.
     static std::string_view builtinJson();
+    /// Where the user's overrides live: $XDG_CONFIG_HOME/spanlight/pricing.json.
+    static std::string defaultUserFile();
 
     /// User rows first, most specific pattern first, newest effective date not
     /// after \a atNs first; retries with the provider prefix, a date suffix and a
@@ -57,8 +59,12 @@ public:
     const std::vector<PriceRow>& rows() const { return m_rows; }
 
 private:
+    static std::shared_ptr<const PriceTable> build(
+        std::string_view builtinJson, std::string_view userJson, const std::string& userLabel, std::string* error);
+
     std::vector<PriceRow> m_rows;
     struct Compiled;
+    static std::shared_ptr<const Compiled> compile(const std::vector<PriceRow>& rows);
     std::shared_ptr<const Compiled> m_compiled;
 };
 
