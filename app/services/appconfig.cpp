@@ -1,5 +1,6 @@
 #include "appconfig.h"
 
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QSettings>
 #include <QStandardPaths>
@@ -14,7 +15,9 @@ namespace {
 struct Knob
 {
     const char* key;
-    std::variant<size_t IngestLimits::*, int IngestLimits::*, size_t WriterOptions::*, int WriterOptions::*> field;
+    std::variant<size_t IngestLimits::*, int IngestLimits::*, size_t WriterOptions::*, int WriterOptions::*,
+        int64_t RetentionOptions::*>
+        field;
     const char* help;
 };
 
@@ -36,6 +39,12 @@ const Knob kKnobs[] = {
     { "storage/dedup_window", &WriterOptions::dedupWindow, "recent span ids remembered against retries" },
     { "storage/wal_checkpoint_pages", &WriterOptions::walCheckpointPages, "WAL pages before a passive checkpoint" },
     { "storage/wal_restart_pages", &WriterOptions::walRestartPages, "WAL pages before the WAL is restarted" },
+    { "retention/raw_max_age_hours", &RetentionOptions::rawMaxAgeHours, "raw spans, logs, points kept this long" },
+    { "retention/raw_max_bytes", &RetentionOptions::rawMaxBytes, "database size beyond which oldest raw rows go" },
+    { "retention/minute_rollup_days", &RetentionOptions::minuteRollupDays, "minute rollup rows kept" },
+    { "retention/rollup_days", &RetentionOptions::rollupDays, "hour and day rollup rows kept" },
+    { "retention/step_rows", &RetentionOptions::stepRows, "rows deleted per retention step" },
+    { "retention/interval_seconds", &RetentionOptions::intervalSeconds, "seconds between retention rounds; 0 off" },
 };
 
 /// The field a knob names, in whichever struct of the config owns it.
@@ -43,8 +52,41 @@ template <typename Config, typename T, typename Owner> auto& fieldOf(Config& con
 {
     if constexpr (std::is_same_v<Owner, IngestLimits>)
         return config.limits.*member;
+    else if constexpr (std::is_same_v<Owner, RetentionOptions>)
+        return config.writer.retention.*member;
     else
         return config.writer.*member;
+}
+
+const QString kCaptureContentKey = QStringLiteral("genai/capture_content");
+const QString kTenantAttributesKey = QStringLiteral("genai/tenant_attributes");
+
+/// genai/capture_content (a boolean) and genai/tenant_attributes (a comma list).
+void readGenAi(QSettings& ini, const QString& path, GenAiSettings* genai, QStringList* known, QStringList* problems)
+{
+    *known << kCaptureContentKey << kTenantAttributesKey;
+    if (ini.contains(kCaptureContentKey)) {
+        const QString value = ini.value(kCaptureContentKey).toString().trimmed().toLower();
+        const QStringList yes { QStringLiteral("true"), QStringLiteral("1"), QStringLiteral("yes"),
+            QStringLiteral("on") };
+        const QStringList no { QStringLiteral("false"), QStringLiteral("0"), QStringLiteral("no"),
+            QStringLiteral("off") };
+        if (yes.contains(value) || no.contains(value))
+            genai->captureContent = yes.contains(value);
+        else
+            problems->append(QStringLiteral("%1: %2 must be true or false; content capture stays off")
+                                 .arg(path, kCaptureContentKey));
+    }
+    if (ini.contains(kTenantAttributesKey)) {
+        // QSettings reads an unquoted "a,b" as a string list, a quoted one as a string.
+        const QVariant value = ini.value(kTenantAttributesKey);
+        const QStringList parts = value.typeId() == QMetaType::QStringList ? value.toStringList()
+                                                                           : value.toString().split(QLatin1Char(','));
+        genai->tenantKeys.clear();
+        for (const QString& part : parts)
+            if (!part.trimmed().isEmpty())
+                genai->tenantKeys.push_back(part.trimmed().toStdString());
+    }
 }
 
 } // namespace
@@ -58,6 +100,11 @@ QString defaultConfigFile()
 {
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
         + QStringLiteral("/spanlight/spanlight.conf");
+}
+
+QString defaultPricingFile()
+{
+    return QFileInfo(defaultConfigFile()).absolutePath() + QStringLiteral("/pricing.json");
 }
 
 void loadConfigFile(const QString& path, AppConfig* config, QStringList* problems)
@@ -132,6 +179,7 @@ void loadConfigFile(const QString& path, AppConfig* config, QStringList* problem
         else
             problems->append(QStringLiteral("%1: storage/synchronous must be full or normal").arg(path));
     }
+    readGenAi(ini, path, &config->receivers.genai, &known, problems);
     for (const QString& key : ini.allKeys())
         if (!known.contains(key))
             problems->append(QStringLiteral("%1: unknown setting '%2' ignored").arg(path, key));
@@ -142,12 +190,18 @@ QString exampleConfig()
     const AppConfig defaults;
     QString text = QStringLiteral("# Spanlight configuration (INI). Every key is optional.\n[receivers]\n"
                                   "bind=127.0.0.1\nhttp_port=4318\ngrpc_port=4317\n"
-                                  "# http_tls_cert=, http_tls_key=, grpc_tls_cert=, grpc_tls_key=\n");
+                                  "; http_tls_cert, http_tls_key, grpc_tls_cert, grpc_tls_key: PEM files for TLS\n");
+    // Storage keys that are not numbers, written at the end of their section.
+    const QString kStorageExtras
+        = QStringLiteral("# full: an answered span survives power loss; normal: faster, survives a crash\n"
+                         "synchronous=full\n; data_dir: where telemetry.db lives (default: the XDG data dir)\n");
     QString section;
     for (const Knob& knob : kKnobs) {
         const QString key = QString::fromLatin1(knob.key);
         const QString group = key.section(QLatin1Char('/'), 0, 0);
         if (group != section) {
+            if (section == QStringLiteral("storage"))
+                text += kStorageExtras;
             section = group;
             text += QStringLiteral("\n[%1]\n").arg(section);
         }
@@ -157,8 +211,17 @@ QString exampleConfig()
                     .arg(QString::fromLatin1(knob.help), key.section(QLatin1Char('/'), 1))
                     .arg(value);
     }
-    text += QStringLiteral("# full: an answered span survives power loss; normal: faster, survives a crash\n"
-                           "synchronous=full\n# data_dir=\n");
+    if (section == QStringLiteral("storage"))
+        text += kStorageExtras;
+    QStringList tenantKeys;
+    for (const std::string& key : defaults.receivers.genai.tenantKeys)
+        tenantKeys << QString::fromStdString(key);
+    text += QStringLiteral("\n[genai]\n# keep one example text per prompt (prompts may hold personal data)\n"
+                           "capture_content=%1\n"
+                           "# resource, then span attributes naming the tenant (first present wins; an ingest key "
+                           "overrides them)\ntenant_attributes=%2\n")
+                .arg(defaults.receivers.genai.captureContent ? QStringLiteral("true") : QStringLiteral("false"),
+                    tenantKeys.join(QLatin1Char(',')));
     return text;
 }
 

@@ -9,12 +9,15 @@
 
 namespace spanlight {
 
+QString defaultPricingFile();
+
 /// Everything a Spanlight process is configured with: defaults, overridden by
 /// the config file, overridden by the command line.
 struct AppConfig
 {
     QString dataDir; ///< holds telemetry.db and the lock file
-    ReceiverOptions receivers;
+    QString pricingFile = defaultPricingFile(); ///< the user's price rows, tried before the built-in table
+    ReceiverOptions receivers; ///< ports, TLS, and how spans are read as GenAI calls (genai/*)
     IngestLimits limits;
     WriterOptions writer; ///< path is derived from dataDir at start
 };
@@ -22,6 +25,7 @@ struct AppConfig
 /// Default paths: data in the XDG data dir, config in the XDG config dir.
 QString defaultDataDir();
 QString defaultConfigFile();
+QString defaultPricingFile(); ///< pricing.json beside the config file (docs/pricing.md)
 
 /// Reads an INI config file over \a config. Unknown keys and bad values are
 /// reported in \a problems (and leave the default); a missing file is fine.

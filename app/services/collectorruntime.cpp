@@ -1,6 +1,8 @@
 #include "collectorruntime.h"
 
 #include "collector.h"
+#include "pricetable.h"
+#include "promptidentity.h"
 #include "telemetrywriter.h"
 
 #include <QDir>
@@ -38,9 +40,17 @@ bool CollectorRuntime::start(QString* error)
         m_lock.reset();
         return false;
     }
-    m_config.writer.path = m_config.dataDir + QStringLiteral("/telemetry.db");
-    m_writer = std::make_unique<TelemetryWriter>(m_config.writer);
     std::string message;
+    auto prices = PriceTable::load(m_config.pricingFile.toStdString(), &message);
+    if (!prices) {
+        *error = QStringLiteral("cannot use the price table: %1").arg(QString::fromStdString(message));
+        m_lock.reset();
+        return false;
+    }
+    m_config.receivers.genai.prices = prices;
+    m_config.writer.path = m_config.dataDir + QStringLiteral("/telemetry.db");
+    m_config.writer.promptIdentifier = contentPromptIdentifier(m_config.receivers.genai.captureContent);
+    m_writer = std::make_unique<TelemetryWriter>(m_config.writer);
     if (!m_writer->start(&message)) {
         *error = QStringLiteral("cannot open telemetry storage: %1").arg(QString::fromStdString(message));
         m_writer.reset();
@@ -57,6 +67,11 @@ bool CollectorRuntime::start(QString* error)
         return false;
     }
     m_collector = std::move(collector);
+    // Spans refer to price rows by id; keep each row's definition beside them.
+    std::vector<std::pair<int64_t, std::string>> rows;
+    for (const PriceRow& row : prices->rows())
+        rows.emplace_back(row.id, row.canonicalJson);
+    m_writer->recordPriceRows(std::move(rows));
     return true;
 }
 

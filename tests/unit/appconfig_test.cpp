@@ -76,3 +76,44 @@ TEST(AppConfig, LoopbackDetection)
     EXPECT_FALSE(isLoopback("0.0.0.0"));
     EXPECT_FALSE(isLoopback("192.0.2.10"));
 }
+
+TEST(AppConfig, GenAiKnobs)
+{
+    AppConfig defaults;
+    EXPECT_FALSE(defaults.receivers.genai.captureContent) << "prompts may hold personal data: off unless asked";
+    EXPECT_EQ(defaults.receivers.genai.tenantKeys,
+        (std::vector<std::string> { "tenant.id", "tenant", "customer.id", "openinference.project.name" }));
+
+    QTemporaryDir dir;
+    AppConfig config;
+    QStringList problems;
+    loadConfigFile(writeIni(dir, "[genai]\ncapture_content=true\ntenant_attributes=org.id, account , tenant.id\n"),
+        &config, &problems);
+    EXPECT_TRUE(problems.isEmpty()) << problems.join(QLatin1Char('\n')).toStdString();
+    EXPECT_TRUE(config.receivers.genai.captureContent);
+    EXPECT_EQ(config.receivers.genai.tenantKeys, (std::vector<std::string> { "org.id", "account", "tenant.id" }));
+
+    AppConfig quoted;
+    loadConfigFile(
+        writeIni(dir, "[genai]\ncapture_content=maybe\ntenant_attributes=\"x.tenant\"\n"), &quoted, &problems);
+    EXPECT_EQ(problems.size(), 1) << "a bad boolean is reported";
+    EXPECT_FALSE(quoted.receivers.genai.captureContent);
+    EXPECT_EQ(quoted.receivers.genai.tenantKeys, (std::vector<std::string> { "x.tenant" }));
+}
+
+TEST(AppConfig, ExampleConfigLoadsBackWithTheGenAiDefaults)
+{
+    QTemporaryDir dir;
+    QFile f(dir.path() + QStringLiteral("/example.conf"));
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write(exampleConfig().toUtf8());
+    f.close();
+    AppConfig config;
+    config.receivers.genai.captureContent = true;
+    config.receivers.genai.tenantKeys.clear();
+    QStringList problems;
+    loadConfigFile(f.fileName(), &config, &problems);
+    EXPECT_TRUE(problems.isEmpty()) << problems.join(QLatin1Char('\n')).toStdString();
+    EXPECT_FALSE(config.receivers.genai.captureContent);
+    EXPECT_EQ(config.receivers.genai.tenantKeys, GenAiSettings().tenantKeys);
+}
