@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 ./scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target spanlight spanlight-loadgen
+cmake --build --preset release --target spanlight spanlight-loadgen spanlight-gendb
 
 args=("$@")
 wants_window=1

@@ -4,6 +4,7 @@
 
 #include "opentelemetry/proto/common/v1/common.pb.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -40,6 +41,20 @@ inline void addStringArray(KeyValues* attributes, std::string_view key, std::ini
     auto* array = addKey(attributes, key)->mutable_array_value();
     for (std::string_view value : values)
         array->add_values()->set_string_value(std::string(value));
+}
+
+/// @p bytes random bytes from @p rng, never all zero (an all-zero id is invalid in OTLP).
+template <typename Rng> std::string randomId(Rng& rng, int bytes)
+{
+    std::string id(static_cast<std::size_t>(bytes), '\0');
+    while (std::all_of(id.begin(), id.end(), [](char c) { return c == 0; })) {
+        for (int i = 0; i < bytes; i += 8) {
+            const std::uint64_t word = rng();
+            for (int b = 0; b < 8 && i + b < bytes; ++b)
+                id[static_cast<std::size_t>(i + b)] = static_cast<char>((word >> (8 * b)) & 0xFF);
+        }
+    }
+    return id;
 }
 
 /// W3C trace flags as OTLP carries them: sampled, and "parent is not remote" known (bit 8).

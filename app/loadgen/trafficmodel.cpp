@@ -343,16 +343,7 @@ double TrafficModel::logNormal(double median, double sigma)
 
 std::string TrafficModel::randomId(int bytes)
 {
-    std::string id(static_cast<std::size_t>(bytes), '\0');
-    // An all-zero id is invalid in OTLP; draw again in the (astronomically rare) case.
-    while (std::all_of(id.begin(), id.end(), [](char c) { return c == 0; })) {
-        for (int i = 0; i < bytes; i += 8) {
-            const std::uint64_t word = m_idRng();
-            for (int b = 0; b < 8 && i + b < bytes; ++b)
-                id[static_cast<std::size_t>(i + b)] = static_cast<char>((word >> (8 * b)) & 0xFF);
-        }
-    }
-    return id;
+    return otlp::randomId(m_idRng, bytes);
 }
 
 std::string TrafficModel::randomToken(std::string_view prefix, int length)
