@@ -31,14 +31,17 @@ constexpr GenAiKey kKeys[] = {
     { F::ResponseModel, "gen_ai.request.model", kOTel },
     { F::ResponseModel, "llm.response.model_name", kOpenInference },
     { F::ResponseModel, "llm.model_name", kOpenInference },
+    { F::ResponseModel, "embedding.model_name", kOpenInference },
 
     { F::RequestModel, "gen_ai.request.model", kOTel },
     { F::RequestModel, "llm.request.model_name", kOpenInference },
     { F::RequestModel, "llm.model_name", kOpenInference },
+    { F::RequestModel, "embedding.model_name", kOpenInference },
 
     { F::Operation, "gen_ai.operation.name", kOTel },
     { F::Operation, "openinference.span.kind", kOpenInference },
     { F::Operation, "llm.request.type", kOpenLLMetry },
+    { F::Operation, "traceloop.span.kind", kOpenLLMetry },
 
     { F::InputTokens, "gen_ai.usage.input_tokens", kOTel },
     { F::InputTokens, "gen_ai.usage.prompt_tokens", kLegacy },
@@ -129,6 +132,12 @@ constexpr OperationValue kOperationValues[] = {
     { "llm.request.type", "completion", "text_completion" },
     { "llm.request.type", "embedding", "embeddings" },
     { "llm.request.type", "rerank", "rerank" },
+    // Traceloop's own span kinds: its workflow and agent spans repeat their
+    // children's usage, so they must not look like leaf inference calls.
+    { "traceloop.span.kind", "workflow", "invoke_workflow" },
+    { "traceloop.span.kind", "task", "invoke_workflow" },
+    { "traceloop.span.kind", "agent", "invoke_agent" },
+    { "traceloop.span.kind", "tool", "execute_tool" },
 };
 
 constexpr std::string_view kInferenceOperations[] = { "chat", "text_completion", "generate_content", "embeddings" };

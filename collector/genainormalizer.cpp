@@ -289,7 +289,9 @@ void GenAiNormalizer::normalise(const AttributeGuard::KeyValues& attributes, con
     span.responseModel = found.text(F::ResponseModel);
     span.provider = lowered(found.text(F::Provider));
     if (span.provider.empty())
-        span.provider = providerPrefix(span.responseModel.empty() ? span.requestModel : span.responseModel);
+        span.provider = providerPrefix(span.responseModel);
+    if (span.provider.empty()) // a gateway may prefix only the model it was asked for
+        span.provider = providerPrefix(span.requestModel);
     if (const auto& op = found[F::Operation]; op.value)
         span.operation = mapOperation(op.key, valueText(*op.value));
     span.inputTokens = found.count(F::InputTokens);

@@ -167,6 +167,41 @@ TEST(GenAiDialects, LlmRequestTypeValuesMapToOperations)
     EXPECT_EQ(operation("chat"), "chat");
 }
 
+TEST(GenAiDialects, TraceloopWorkflowAndAgentSpansAreNotCountedAsSpend)
+{
+    for (const char* kind : { "workflow", "agent", "task" }) {
+        const SpanRecord r = SpanBuilder("joke_generator.workflow")
+                                 .attrs({ { "traceloop.span.kind", kind }, { "gen_ai.usage.prompt_tokens", 60 },
+                                     { "gen_ai.usage.completion_tokens", 20 } })
+                                 .convert();
+        EXPECT_FALSE(r.operation.empty()) << kind;
+        EXPECT_FALSE(r.flags & kFlagSpendCounted) << kind << " spans repeat their children's usage";
+    }
+    EXPECT_EQ(SpanBuilder("t").attrs({ { "traceloop.span.kind", "tool" } }).convert().operation, "execute_tool");
+}
+
+TEST(GenAiDialects, GatewayPrefixOnTheRequestModelNamesTheProvider)
+{
+    const SpanRecord r
+        = SpanBuilder("chat")
+              .attrs({ { "gen_ai.operation.name", "chat" }, { "gen_ai.request.model", "anthropic/claude-3-5-haiku" },
+                  { "gen_ai.response.model", "claude-3-5-haiku-20241022" } })
+              .convert();
+    EXPECT_EQ(r.provider, "anthropic");
+}
+
+TEST(GenAiDialects, OpenInferenceEmbeddingModelName)
+{
+    const SpanRecord r
+        = SpanBuilder("embed")
+              .attrs({ { "openinference.span.kind", "EMBEDDING" }, { "embedding.model_name", "text-embedding-3-small" },
+                  { "llm.token_count.prompt", 12 } })
+              .convert();
+    EXPECT_EQ(r.operation, "embeddings");
+    EXPECT_EQ(r.requestModel, "text-embedding-3-small");
+    EXPECT_TRUE(r.flags & kFlagSpendCounted);
+}
+
 TEST(GenAiDialects, MixedSpanTakesEachFieldFromWhoeverHasIt)
 {
     SpanBuilder span("llm call");

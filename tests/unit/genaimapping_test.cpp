@@ -40,7 +40,9 @@ TEST(GenAiMapping, ReadOrderFollowsTheFacts)
     EXPECT_EQ(
         keysOf(GenAiField::Provider), (V { "gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system" }));
     EXPECT_EQ(keysOf(GenAiField::ResponseModel),
-        (V { "gen_ai.response.model", "gen_ai.request.model", "llm.response.model_name", "llm.model_name" }));
+        (V { "gen_ai.response.model", "gen_ai.request.model", "llm.response.model_name", "llm.model_name",
+            "embedding.model_name" }))
+        << "FACTS.md's order, then OpenInference's embedding spans";
     EXPECT_EQ(keysOf(GenAiField::InputTokens),
         (V { "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt" }));
     EXPECT_EQ(keysOf(GenAiField::ReasoningTokens),
