@@ -8,7 +8,7 @@ packages=(
     # toolchain
     build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
     # libraries (DESIGN.md: Qt 6.4, protobuf 3.21, grpc++ 1.51, Boost 1.74, zlib, SQLite 3.40)
-    qt6-base-dev libqt6sql6-sqlite qt6-charts-dev libgl-dev
+    qt6-base-dev libqt6sql6-sqlite qt6-charts-dev libqt6opengl6-dev libgl-dev
     libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
     libboost-dev libssl-dev libsodium-dev zlib1g-dev libsqlite3-dev
     # tests and benchmarks

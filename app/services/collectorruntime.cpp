@@ -3,6 +3,7 @@
 #include "collector.h"
 #include "pricetable.h"
 #include "promptidentity.h"
+#include "queryrunner.h"
 #include "telemetrywriter.h"
 
 #include <QDir>
@@ -57,10 +58,20 @@ bool CollectorRuntime::start(QString* error)
         m_lock.reset();
         return false;
     }
+    m_queries = std::make_unique<QueryRunner>(QueryRunner::Options { m_config.writer.path, 2 });
+    if (!m_queries->start(&message)) {
+        *error = QStringLiteral("cannot open telemetry storage for reading: %1").arg(QString::fromStdString(message));
+        m_queries.reset();
+        m_writer->stop();
+        m_writer.reset();
+        m_lock.reset();
+        return false;
+    }
     auto collector = std::make_unique<Collector>(*m_writer, m_config.limits);
     if (!collector->start(m_config.receivers, &message)) {
         *error = QString::fromStdString(message);
         collector.reset();
+        m_queries.reset();
         m_writer->stop();
         m_writer.reset();
         m_lock.reset();
@@ -80,6 +91,10 @@ void CollectorRuntime::shutdown()
     if (m_collector) {
         m_collector->drain();
         m_collector.reset();
+    }
+    if (m_queries) {
+        m_queries->stop();
+        m_queries.reset();
     }
     if (m_writer) {
         m_writer->stop();

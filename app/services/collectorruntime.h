@@ -10,6 +10,7 @@ class QLockFile;
 namespace spanlight {
 
 class Collector;
+class QueryRunner;
 class TelemetryWriter;
 
 /// One running collector: the data-dir lock, the writer and both receivers,
@@ -29,6 +30,8 @@ public:
     const AppConfig& config() const { return m_config; }
     Collector& collector() { return *m_collector; }
     TelemetryWriter& writer() { return *m_writer; }
+    /// Reader threads for the console's queries (never the UI thread).
+    QueryRunner& queries() { return *m_queries; }
     bool running() const { return m_collector != nullptr; }
     /// "http://127.0.0.1:4318" style descriptions of the listening endpoints.
     QString httpEndpoint() const;
@@ -39,6 +42,7 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<TelemetryWriter> m_writer;
     std::unique_ptr<Collector> m_collector;
+    std::unique_ptr<QueryRunner> m_queries;
 };
 
 } // namespace spanlight
