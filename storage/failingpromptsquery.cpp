@@ -74,9 +74,9 @@ FailingPromptsResult queryFailingPrompts(sqlite3* db, const FailingPromptsQuery&
     std::unordered_map<int64_t, FailingPrompt> prompts;
     {
         SqlQuery rows(db,
-            "SELECT prompt_fp_id, spans, errors, duration_sum_ns, cost_nano_usd FROM rollup_prompt"
-            " WHERE grain = ? AND slot >= ? AND slot < ?"
-                + dims.sql,
+            std::string("SELECT prompt_fp_id, spans, errors, duration_sum_ns, cost_nano_usd FROM ")
+                + (dims.params.empty() ? "rollup_prompt_total" : "rollup_prompt")
+                + " WHERE grain = ? AND slot >= ? AND slot < ?" + dims.sql,
             result);
         for (const RollupPiece& piece : pieces) {
             rows.bind(1, static_cast<int64_t>(piece.grain)).bind(2, piece.fromSlot).bind(3, piece.toSlot);

@@ -33,13 +33,13 @@ TimeRange columnRange(const HeatmapQuery& q, int c)
 void readRollups(sqlite3* db, const HeatmapQuery& q, const ResolvedFilters& f, std::vector<Column>& columns,
     HeatmapResult& result, const QueryControl& control)
 {
-    // No dimension filter: the total rows (all dimensions 0). A filter: the
-    // full-dimension rows, whose ids are never 0 where the filter applies.
-    std::string sql = "SELECT is_error, hist FROM rollup_latency WHERE grain = ? AND slot >= ? AND slot < ?";
+    // No dimension filter: the total rows (their own table). A filter: the
+    // full-dimension rows.
+    std::string sql = std::string("SELECT is_error, hist FROM ")
+        + (f.hasDimension() ? "rollup_latency" : "rollup_latency_total")
+        + " WHERE grain = ? AND slot >= ? AND slot < ?";
     std::vector<int64_t> params;
-    if (!f.hasDimension()) {
-        sql += " AND tenant_id = 0 AND environment_id = 0 AND service_id = 0 AND model_id = 0";
-    } else {
+    if (f.hasDimension()) {
         const std::pair<int64_t, const char*> clauses[]
             = { { f.tenantId, " AND tenant_id = ?" }, { f.environmentId, " AND environment_id = ?" },
                   { f.serviceId, " AND service_id = ?" }, { f.modelId, " AND model_id = ?" } };

@@ -138,8 +138,15 @@ bool repriceSpans(sqlite3* db, SqliteConnection& connection, const SqlDialect& d
             sqlite3_bind_int64(u, 4, c.facts.rowId);
             const int rc = sqlite3_step(u);
             sqlite3_reset(u);
-            if (rc != SQLITE_DONE)
-                break;
+            if (rc != SQLITE_DONE) {
+                // Nothing of this chunk may stay: its rollup deltas would
+                // describe updates that did not happen.
+                result.error = sqlite3_errmsg(db);
+                rollups.clear();
+                if (!sqlite3_get_autocommit(db))
+                    connection.exec("ROLLBACK");
+                return false;
+            }
             const int64_t unpricedDelta
                 = ((c.flags & kFlagUnpriced) ? 1 : 0) - ((c.facts.flags & kFlagUnpriced) ? 1 : 0);
             rollups.addCostDelta(c.facts, c.cost.value_or(0) - c.oldCost, unpricedDelta);
@@ -249,8 +256,10 @@ RepriceResult reprice(const RepriceRequest& request)
     const int64_t firstId = scalar(db, "SELECT MIN(first_id) FROM span_minutes WHERE minute >= ?", sinceMinute, -1);
     if (firstId >= 0 && !repriceSpans(db, connection, dialect, request, firstId, result))
         return result;
+    // Rollup rows are priced whole: start at the day holding `since`, so a
+    // day row and the hour and minute rows inside it stay consistent.
     if (sinceMinute < horizonMinute)
-        repriceRollups(db, connection, request, sinceMinute, horizonMinute, result);
+        repriceRollups(db, connection, request, slotOf(Grain::Day, sinceMinute), horizonMinute, result);
     return result;
 }
 

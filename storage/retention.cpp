@@ -4,6 +4,7 @@
 #include "rollupaccumulator.h"
 #include "sqliteconnection.h"
 
+#include <algorithm>
 #include <sqlite3.h>
 
 namespace spanlight {
@@ -38,9 +39,22 @@ int64_t run(sqlite3* db, const std::string& sql, int64_t a = 0, int64_t b = 0, i
     return sqlite3_changes64(db);
 }
 
-constexpr const char* kRollupTables[] = { "rollup_latency", "rollup_spend", "rollup_prompt", "rollup_prompt_error" };
+constexpr int64_t kMaxDays = 100 * 366; // beyond this, "keep" — and no overflow in nanoseconds
+
+constexpr const char* kRollupTables[] = { "rollup_latency", "rollup_latency_total", "rollup_spend", "rollup_prompt",
+    "rollup_prompt_total", "rollup_prompt_error" };
 
 } // namespace
+
+bool Retention::ageLimited() const
+{
+    return m_options.rawMaxAgeHours > 0 && m_options.rawMaxAgeHours < kMaxDays * 24;
+}
+
+int64_t Retention::rawCutoffNs() const
+{
+    return m_nowNs - m_options.rawMaxAgeHours * 60 * kNsPerMinute;
+}
 
 void Retention::beginRound(int64_t nowNs)
 {
@@ -63,9 +77,11 @@ int64_t Retention::deleteSpans(sqlite3* db, bool bySize)
         return 0;
     int64_t bound = oldest + m_options.stepRows;
     if (!bySize) {
+        if (!ageLimited())
+            return 0;
         // The smallest rowid of any span that starts at or after the cutoff:
         // everything below it started before the cutoff.
-        const int64_t cutoffMinute = minuteOf(m_nowNs - m_options.rawMaxAgeHours * 60 * kNsPerMinute);
+        const int64_t cutoffMinute = minuteOf(rawCutoffNs());
         const int64_t firstKept = scalar(db, "SELECT MIN(first_id) FROM span_minutes WHERE minute >= ?", cutoffMinute,
             0, scalar(db, "SELECT MAX(id) + 1 FROM spans"));
         bound = std::min(bound, firstKept);
@@ -90,7 +106,8 @@ int64_t Retention::trimIndex(sqlite3* db, const char* table, int64_t oldestKeptI
             m_options.stepRows, INT64_MAX);
     if (upTo == INT64_MAX)
         return run(db, "DELETE FROM " + t + " WHERE bucket = ?", bucket);
-    return run(db, "DELETE FROM " + t + " WHERE bucket = ? AND trace_key < ?", bucket, upTo);
+    // "<=" so that many rows sharing the smallest key cannot stall the trim.
+    return run(db, "DELETE FROM " + t + " WHERE bucket = ? AND trace_key <= ?", bucket, upTo);
 }
 
 int64_t Retention::deleteByTime(sqlite3* db, const char* table, const char* timeColumn, int64_t* cursor, bool bySize)
@@ -101,7 +118,9 @@ int64_t Retention::deleteByTime(sqlite3* db, const char* table, const char* time
     if (*cursor == 0)
         return 0;
     const int64_t end = *cursor + m_options.stepRows;
-    const int64_t cutoff = bySize ? INT64_MAX : m_nowNs - m_options.rawMaxAgeHours * 60 * kNsPerMinute;
+    if (!bySize && !ageLimited())
+        return 0;
+    const int64_t cutoff = bySize ? INT64_MAX : rawCutoffNs();
     const int64_t deleted
         = run(db, "DELETE FROM " + t + " WHERE id >= ? AND id < ? AND " + timeColumn + " < ?", *cursor, end, cutoff);
     // Rowids follow arrival, which roughly follows time: keep walking while a
@@ -114,8 +133,12 @@ int64_t Retention::deleteByTime(sqlite3* db, const char* table, const char* time
 int64_t Retention::deleteRollups(sqlite3* db)
 {
     const int64_t nowMinute = minuteOf(m_nowNs);
-    const int64_t minuteCutoff = nowMinute - m_options.minuteRollupDays * 1440;
-    const int64_t longCutoff = nowMinute - m_options.rollupDays * 1440;
+    // Aligned to the next coarser grain, so a grain never loses part of a
+    // period its coarser rows still answer for.
+    const int64_t minuteCutoff
+        = slotOf(Grain::Hour, nowMinute - std::clamp<int64_t>(m_options.minuteRollupDays, 1, kMaxDays) * 1440);
+    const int64_t longCutoff
+        = slotOf(Grain::Day, nowMinute - std::clamp<int64_t>(m_options.rollupDays, 1, kMaxDays) * 1440);
     int64_t deleted = 0;
     for (const char* table : kRollupTables) {
         const std::string t(table);

@@ -11,7 +11,7 @@ namespace spanlight {
 /// size, whichever limit is reached first; rollups much longer.
 struct RetentionOptions
 {
-    int64_t rawMaxAgeHours = 7 * 24;
+    int64_t rawMaxAgeHours = 7 * 24; ///< 0: no age limit (the size limit still applies)
     int64_t rawMaxBytes = int64_t(20) << 30; ///< database size beyond which the oldest raw rows go
     int64_t minuteRollupDays = 14; ///< minute rollup rows; hour and day rows are kept longer
     int64_t rollupDays = 400;
@@ -52,6 +52,8 @@ public:
 
 private:
     bool overSize(sqlite3* db) const;
+    bool ageLimited() const;
+    int64_t rawCutoffNs() const;
     int64_t deleteSpans(sqlite3* db, bool bySize);
     int64_t trimIndex(sqlite3* db, const char* table, int64_t oldestKeptId);
     int64_t deleteByTime(sqlite3* db, const char* table, const char* timeColumn, int64_t* cursor, bool bySize);

@@ -11,6 +11,16 @@ namespace {
 
 constexpr Grain kGrains[] = { Grain::Minute, Grain::Hour, Grain::Day };
 
+/// Sums of durations saturate instead of overflowing: a span with a bogus
+/// start time (0) lasts ~56 years in nanoseconds.
+int64_t saturatingAdd(int64_t a, int64_t b)
+{
+    int64_t sum;
+    if (__builtin_add_overflow(a, b, &sum))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return sum;
+}
+
 int step(sqlite3_stmt* s)
 {
     const int rc = sqlite3_step(s);
@@ -28,15 +38,18 @@ template <size_t N> void bindKey(sqlite3_stmt* s, const std::array<int64_t, N>& 
 
 RollupAccumulator::RollupAccumulator(sqlite3* db, const SqlDialect& dialect)
     : m_latencyUpsert(db, dialect.upsertLatencyRollup())
+    , m_latencyTotalUpsert(db, dialect.upsertLatencyTotal())
     , m_spendUpsert(db, dialect.upsertSpendRollup())
     , m_promptUpsert(db, dialect.upsertPromptRollup())
+    , m_promptTotalUpsert(db, dialect.upsertPromptTotal())
     , m_promptErrorUpsert(db, dialect.upsertPromptErrorRollup())
 {
 }
 
 bool RollupAccumulator::valid() const
 {
-    return m_latencyUpsert.valid() && m_spendUpsert.valid() && m_promptUpsert.valid() && m_promptErrorUpsert.valid();
+    return m_latencyUpsert.valid() && m_latencyTotalUpsert.valid() && m_spendUpsert.valid() && m_promptUpsert.valid()
+        && m_promptTotalUpsert.valid() && m_promptErrorUpsert.valid();
 }
 
 void RollupAccumulator::addSpan(const SpanFacts& span)
@@ -45,17 +58,14 @@ void RollupAccumulator::addSpan(const SpanFacts& span)
     const int bucket = latency::bucketOf(span.durationNs);
     for (Grain g : kGrains) {
         const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
-        // The full-dimension row, and the total row (tenant 0) unfiltered questions read.
-        // A span without a tenant (hand-built batches; ingest always names one)
-        // must not share the total row's key: its full row says tenant -1.
+        // The full-dimension row, and the total row unfiltered questions read.
         const int64_t tenant = span.tenantId > 0 ? span.tenantId : -1;
-        for (const auto& key : { std::array<int64_t, 7> { grain, slot, tenant, span.environmentId, span.serviceId,
-                                     span.modelId, span.isError },
-                 std::array<int64_t, 7> { grain, slot, 0, 0, 0, 0, span.isError } }) {
-            LatencyValue& v = m_latency[key];
-            ++v.spans;
-            v.durationSum += span.durationNs;
-            v.histogram.addBucket(bucket, 1);
+        for (LatencyValue* v :
+            { &m_latency[{ grain, slot, tenant, span.environmentId, span.serviceId, span.modelId, span.isError }],
+                &m_latencyTotal[{ grain, slot, span.isError }] }) {
+            ++v->spans;
+            v->durationSum = saturatingAdd(v->durationSum, span.durationNs);
+            v->histogram.addBucket(bucket, 1);
         }
         if (span.flags & kFlagSpendCounted) {
             SpendValue& v = m_spend[{ grain, slot, span.tenantId, span.environmentId, span.modelId }];
@@ -90,8 +100,10 @@ void RollupAccumulator::addCostDelta(const SpanFacts& span, int64_t costDelta, i
         SpendValue& v = m_spend[{ grain, slot, span.tenantId, span.environmentId, span.modelId }];
         v.sums[6] += costDelta;
         v.sums[7] += unpricedDelta;
-        if (span.promptId > 0)
+        if (span.promptId > 0) {
             m_prompt[{ grain, slot, span.promptId, span.tenantId, span.environmentId }].cost += costDelta;
+            m_promptTotal[{ grain, slot, span.promptId }].cost += costDelta;
+        }
     }
 }
 
@@ -101,11 +113,13 @@ void RollupAccumulator::addPromptShare(const SpanFacts& span, int64_t promptId, 
     const int64_t cost = (span.flags & kFlagSpendCounted) ? span.costNanoUsd : 0;
     for (Grain g : kGrains) {
         const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
-        PromptValue& v = m_prompt[{ grain, slot, promptId, span.tenantId, span.environmentId }];
-        v.spans += sign;
-        v.errors += span.isError ? sign : 0;
-        v.durationSum += sign * span.durationNs;
-        v.cost += sign * cost;
+        for (PromptValue* v : { &m_prompt[{ grain, slot, promptId, span.tenantId, span.environmentId }],
+                 &m_promptTotal[{ grain, slot, promptId }] }) {
+            v->spans += sign;
+            v->errors += span.isError ? sign : 0;
+            v->durationSum = saturatingAdd(v->durationSum, sign * span.durationNs);
+            v->cost += sign * cost;
+        }
         if (span.isError)
             m_promptErrors[{ grain, slot, promptId, span.tenantId, span.environmentId, span.errorTypeId }] += sign;
     }
@@ -121,6 +135,26 @@ int RollupAccumulator::flush()
         sqlite3_bind_int64(s, 9, v.durationSum);
         const std::string hist = v.histogram.encode();
         sqlite3_bind_blob(s, 10, hist.data(), static_cast<int>(hist.size()), SQLITE_STATIC);
+        if ((rc = step(s)) != SQLITE_OK)
+            return rc;
+    }
+    for (const auto& [key, v] : m_latencyTotal) {
+        sqlite3_stmt* s = m_latencyTotalUpsert.get();
+        bindKey(s, key);
+        sqlite3_bind_int64(s, 4, v.spans);
+        sqlite3_bind_int64(s, 5, v.durationSum);
+        const std::string hist = v.histogram.encode();
+        sqlite3_bind_blob(s, 6, hist.data(), static_cast<int>(hist.size()), SQLITE_STATIC);
+        if ((rc = step(s)) != SQLITE_OK)
+            return rc;
+    }
+    for (const auto& [key, v] : m_promptTotal) {
+        sqlite3_stmt* s = m_promptTotalUpsert.get();
+        bindKey(s, key);
+        sqlite3_bind_int64(s, 4, v.spans);
+        sqlite3_bind_int64(s, 5, v.errors);
+        sqlite3_bind_int64(s, 6, v.durationSum);
+        sqlite3_bind_int64(s, 7, v.cost);
         if ((rc = step(s)) != SQLITE_OK)
             return rc;
     }
@@ -156,8 +190,10 @@ int RollupAccumulator::flush()
 void RollupAccumulator::clear()
 {
     m_latency.clear();
+    m_latencyTotal.clear();
     m_spend.clear();
     m_prompt.clear();
+    m_promptTotal.clear();
     m_promptErrors.clear();
 }
 

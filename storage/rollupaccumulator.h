@@ -112,10 +112,13 @@ private:
 
     // Keys: grain, slot, dimensions...
     Map<7, LatencyValue> m_latency; // tenant, environment, service, model, is_error
+    Map<3, LatencyValue> m_latencyTotal; // is_error
     Map<5, SpendValue> m_spend; // tenant, environment, model
     Map<5, PromptValue> m_prompt; // prompt, tenant, environment
+    Map<3, PromptValue> m_promptTotal; // prompt
     Map<6, int64_t> m_promptErrors; // prompt, tenant, environment, error type
-    Statement m_latencyUpsert, m_spendUpsert, m_promptUpsert, m_promptErrorUpsert;
+    Statement m_latencyUpsert, m_latencyTotalUpsert, m_spendUpsert, m_promptUpsert, m_promptTotalUpsert,
+        m_promptErrorUpsert;
 };
 
 } // namespace spanlight

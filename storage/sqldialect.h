@@ -53,6 +53,8 @@ public:
     virtual std::string upsertPrompt() const = 0;
     virtual std::string insertPriceRow() const = 0;
     virtual std::string upsertLatencyRollup() const = 0;
+    virtual std::string upsertLatencyTotal() const = 0;
+    virtual std::string upsertPromptTotal() const = 0;
     virtual std::string upsertSpendRollup() const = 0;
     virtual std::string upsertPromptRollup() const = 0;
     virtual std::string upsertPromptErrorRollup() const = 0;
@@ -81,6 +83,8 @@ public:
     std::string upsertPrompt() const override;
     std::string insertPriceRow() const override;
     std::string upsertLatencyRollup() const override;
+    std::string upsertLatencyTotal() const override;
+    std::string upsertPromptTotal() const override;
     std::string upsertSpendRollup() const override;
     std::string upsertPromptRollup() const override;
     std::string upsertPromptErrorRollup() const override;

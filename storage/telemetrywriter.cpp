@@ -174,15 +174,19 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
     Retention retention(m_options.retention);
     RetentionReport round;
     bool retaining = false;
+    const bool retentionOn = m_options.retention.intervalSeconds > 0;
     const auto interval = std::chrono::seconds(std::max<int64_t>(1, m_options.retention.intervalSeconds));
     auto nextRound = std::chrono::steady_clock::now() + interval;
+    auto roundStarted = nextRound;
     for (;;) {
         Job job;
         {
             std::unique_lock lock(m_mutex);
             const auto ready = [this] { return m_stopping || !m_ingest.empty() || !m_jobs.empty(); };
             // A retention round in progress goes on between commits without waiting.
-            if (!retaining)
+            if (!retentionOn)
+                m_wake.wait(lock, ready);
+            else if (!retaining)
                 m_wake.wait_until(lock, nextRound, ready);
             if (m_stopping && m_ingest.empty() && m_jobs.empty())
                 break; // everything queued has been answered
@@ -205,17 +209,28 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
             checkpointIfNeeded();
         }
         group.clear();
-        if (job)
+        if (job) {
             job(m_state->connection);
-        if (!retaining && m_options.retention.intervalSeconds > 0 && std::chrono::steady_clock::now() >= nextRound) {
+            checkpointIfNeeded(); // jobs write too, and only this policy checkpoints
+        }
+        if (!retaining && retentionOn && std::chrono::steady_clock::now() >= nextRound) {
             retention.beginRound(std::chrono::duration_cast<std::chrono::nanoseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
                                      .count());
             round = {};
             retaining = true;
-            nextRound = std::chrono::steady_clock::now() + interval;
+            roundStarted = std::chrono::steady_clock::now();
+            nextRound = roundStarted + interval;
         }
-        if (retaining && !(retaining = retentionStep(retention, round)) && round.steps > 0
+        if (retaining) {
+            retaining = retentionStep(retention, round);
+            checkpointIfNeeded();
+            // A round never outlives its interval: rows that keep arriving
+            // already expired (clock bugs) must not keep it, and "now", frozen.
+            if (std::chrono::steady_clock::now() - roundStarted > interval)
+                retaining = false;
+        }
+        if (!retaining && round.steps > 0
             && round.spansDeleted + round.logsDeleted + round.pointsDeleted + round.rollupRowsDeleted > 0) {
             qInfo("spanlight: retention removed %lld spans, %lld logs, %lld metric points, %lld rollup rows%s",
                 static_cast<long long>(round.spansDeleted), static_cast<long long>(round.logsDeleted),
@@ -224,6 +239,8 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
             std::lock_guard lock(m_statsMutex);
             m_stats.lastRetention = round;
         }
+        if (!retaining)
+            round = {}; // reported once
     }
     m_state.reset();
 }

@@ -67,15 +67,18 @@ void forEachRow(sqlite3* db, const std::string& sql, const std::vector<int64_t>&
         row(s.get());
 }
 
-/// Rows of \a table a rollup answer over \a range reads (the pieces it plans).
-int64_t rollupRowsRead(sqlite3* db, const char* table, const TimeRange& range, const std::string& where)
+/// Rows of \a table a rollup answer over \a range reads: each column's pieces.
+int64_t rollupRowsRead(
+    sqlite3* db, const char* table, const TimeRange& range, const std::string& where, int64_t columnMinutes = 0)
 {
     int64_t rows = 0;
-    for (const RollupPiece& piece : decomposeRange(range))
-        forEachRow(db,
-            std::string("SELECT COUNT(*) FROM ") + table + " WHERE grain = ? AND slot >= ? AND slot < ?" + where,
-            { static_cast<int64_t>(piece.grain), piece.fromSlot, piece.toSlot },
-            [&](sqlite3_stmt* s) { rows += sqlite3_column_int64(s, 0); });
+    const int64_t width = columnMinutes > 0 ? columnMinutes : range.minutes();
+    for (int64_t from = range.fromMinute; from < range.toMinute; from += width)
+        for (const RollupPiece& piece : decomposeRange({ from, std::min(from + width, range.toMinute) }))
+            forEachRow(db,
+                std::string("SELECT COUNT(*) FROM ") + table + " WHERE grain = ? AND slot >= ? AND slot < ?" + where,
+                { static_cast<int64_t>(piece.grain), piece.fromSlot, piece.toSlot },
+                [&](sqlite3_stmt* s) { rows += sqlite3_column_int64(s, 0); });
     return rows;
 }
 
@@ -90,6 +93,11 @@ std::pair<int64_t, int64_t> rawIds(sqlite3* db, const TimeRange& range)
     return ids;
 }
 
+int64_t slotOf15(int64_t minute)
+{
+    return floorDiv(minute, 15) * 15;
+}
+
 struct Outcome
 {
     const char* name;
@@ -102,12 +110,13 @@ struct Outcome
 Outcome heatmap24h(sqlite3* db, int64_t now, int repeat)
 {
     HeatmapQuery q;
-    q.range = { now - 1440, now };
+    // Ranges as the console asks them: columns on calendar boundaries.
+    q.range = { slotOf15(now - 1440), now };
     q.columnMinutes = 15;
     HeatmapResult result;
     Outcome o { "latency heatmap, 24 h, 96 columns", {}, 0, 0, false };
     o.rollupMs = timeRepeated(repeat, [&] { result = queryHeatmap(db, q); });
-    o.rowsRead = rollupRowsRead(db, "rollup_latency", q.range, " AND tenant_id = 0");
+    o.rowsRead = rollupRowsRead(db, "rollup_latency_total", q.range, "", q.columnMinutes);
 
     // Baseline: every span of the range, bucketed exactly like the rollups.
     std::map<std::pair<int, int>, int64_t> raw;
@@ -117,6 +126,7 @@ Outcome heatmap24h(sqlite3* db, int64_t now, int repeat)
         "SELECT start_ns, duration_ns FROM spans WHERE id BETWEEN ? AND ? AND start_ns >= ? AND start_ns < ?",
         { first, last, q.range.fromMinute * kNsPerMinute, q.range.toMinute * kNsPerMinute }, [&](sqlite3_stmt* s) {
             const int column = static_cast<int>((minuteOf(sqlite3_column_int64(s, 0)) - q.range.fromMinute) / 15);
+            // (the range starts on a 15-minute boundary, so columns are whole)
             const int bucket = latency::bucketOf(sqlite3_column_int64(s, 1));
             const auto row = std::find_if(result.rows.begin(), result.rows.end(),
                 [&](const HeatmapRow& r) { return bucket >= r.firstBucket && bucket <= r.lastBucket; });
@@ -133,12 +143,12 @@ Outcome heatmap24h(sqlite3* db, int64_t now, int repeat)
 Outcome spend30d(sqlite3* db, int64_t now, int repeat)
 {
     SpendQuery q;
-    q.range = { now - 30 * 1440, now };
+    q.range = { slotOf(Grain::Day, now) - 29 * 1440, now }; // 29 whole days and today so far
     q.columnMinutes = 1440;
     SpendResult result;
     Outcome o { "spend by tenant, 30 days, daily", {}, 0, 0, false };
     o.rollupMs = timeRepeated(repeat, [&] { result = querySpend(db, q); });
-    o.rowsRead = rollupRowsRead(db, "rollup_spend", q.range, "");
+    o.rowsRead = rollupRowsRead(db, "rollup_spend", q.range, "", q.columnMinutes);
 
     std::map<std::string, std::pair<int64_t, int64_t>> raw, fromRollups; // tenant → requests, cost
     const auto start = Clock::now();
@@ -160,12 +170,12 @@ Outcome spend30d(sqlite3* db, int64_t now, int repeat)
 Outcome failingPrompts7d(sqlite3* db, int64_t now, int repeat)
 {
     FailingPromptsQuery q;
-    q.range = { now - 7 * 1440, now };
+    q.range = { slotOf(Grain::Day, now) - 6 * 1440, now }; // 6 whole days and today so far
     q.limit = 50;
     FailingPromptsResult result;
     Outcome o { "top 50 failing prompts, 7 days", {}, 0, 0, false };
     o.rollupMs = timeRepeated(repeat, [&] { result = queryFailingPrompts(db, q); });
-    o.rowsRead = rollupRowsRead(db, "rollup_prompt", q.range, "");
+    o.rowsRead = rollupRowsRead(db, "rollup_prompt_total", q.range, "");
 
     std::vector<std::pair<int64_t, int64_t>> raw, fromRollups; // failures, spans of each rank
     const auto start = Clock::now();

@@ -365,7 +365,7 @@ TEST(QueryRetention, PrunedMinuteRowsAreReportedAndTheRestIsExact)
     ASSERT_TRUE(r.ok()) << r.error;
     EXPECT_FALSE(r.coverage.complete);
     ASSERT_TRUE(r.coverage.minuteRowsFrom.has_value());
-    EXPECT_GE(*r.coverage.minuteRowsFrom, now - 1440);
+    EXPECT_GE(*r.coverage.minuteRowsFrom, slotOf(Grain::Hour, now - 1440)) << "minute rows go by whole hours";
     const int64_t firstHour = (q.range.fromMinute / 60 + 1) * 60;
     EXPECT_EQ(r.coverage.missingMinutes, firstHour - q.range.fromMinute) << "only the head's minutes are gone";
     ASSERT_FALSE(r.notices.empty());

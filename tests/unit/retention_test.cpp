@@ -95,7 +95,7 @@ TEST_F(RetentionFixture, AgeLimitNeverDeletesUnexpiredSpans)
     // trace_index rows leave with their whole rowid bucket.
     EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM trace_index WHERE bucket < (SELECT MIN(id) FROM spans) >> 20"), 0);
     // Rollups keep what the raw rows lost.
-    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 3 AND tenant_id = 0"), 5510);
+    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = 3"), 5510);
     EXPECT_EQ(db.integrityCheck(), "ok");
 }
 
@@ -111,9 +111,9 @@ TEST_F(RetentionFixture, RollupsExpireByGrain)
     writer.stop();
 
     test::DbProbe db(options().path);
-    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 1 AND tenant_id = 0"), 10);
-    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2 AND tenant_id = 0"), 20);
-    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 3 AND tenant_id = 0"), 20);
+    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = 1"), 10);
+    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = 2"), 20);
+    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = 3"), 20);
 }
 
 TEST_F(RetentionFixture, SizeLimitRemovesOldestRawRowsFirst)

@@ -135,8 +135,9 @@ TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpans)
     test::DbProbe db(path());
     for (int grain = 1; grain <= 3; ++grain) {
         const std::string g = std::to_string(grain);
-        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE tenant_id = 0 AND grain = " + g), 6);
-        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE tenant_id > 0 AND grain = " + g), 6);
+        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = " + g), 6);
+        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = " + g), 6);
+        EXPECT_EQ(db.scalar("SELECT SUM(errors) FROM rollup_prompt_total WHERE grain = " + g), 1);
         EXPECT_EQ(db.scalar("SELECT SUM(requests) FROM rollup_spend WHERE grain = " + g), 5);
         EXPECT_EQ(
             db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = " + g), 1000 * (1 + 2 + 3 + 4 + 6));
@@ -196,6 +197,10 @@ TEST_F(RollupFixture, ContentLogsMoveTheirSpanToTheContentPromptWhicheverArrives
     for (int grain = 1; grain <= 3; ++grain) {
         const std::string g = " AND grain = " + std::to_string(grain);
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_prompt WHERE prompt_fp_id = " + contentId + g), 2);
+        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_prompt_total WHERE prompt_fp_id = " + contentId + g), 2);
+        EXPECT_EQ(
+            db.scalar("SELECT COALESCE(SUM(spans), 0) FROM rollup_prompt_total WHERE prompt_fp_id <> " + contentId + g),
+            0);
         EXPECT_EQ(db.scalar("SELECT SUM(errors) FROM rollup_prompt WHERE prompt_fp_id = " + contentId + g), 1);
         EXPECT_EQ(
             db.scalar("SELECT COALESCE(SUM(spans), 0) FROM rollup_prompt WHERE prompt_fp_id <> " + contentId + g), 0);
