@@ -36,7 +36,9 @@ GenRequest& GenRequest::operator=(GenRequest&&) noexcept = default;
 GenDbGenerator::GenDbGenerator(const GenDbOptions& options)
     : m_options(options)
     , m_shaper(options)
-    , m_timeLine(options.endNs - options.days * kDayNs, options.endNs)
+    , m_timeLine(options.endNs
+              - (options.periodMinutes > 0 ? options.periodMinutes * 60'000'000'000LL : options.days * kDayNs),
+          options.endNs)
     , m_rng(options.seed ^ 0x5851F42D4C957F2DULL)
 {
 }

@@ -11,6 +11,7 @@ struct GenDbOptions
     std::string outDir; ///< telemetry.db goes here; refused when one exists already
     std::int64_t spans = 10'000'000; ///< exact
     int days = 30;
+    std::int64_t periodMinutes = 0; ///< > 0: the data covers this many minutes instead of `days` (benchmarks)
     std::int64_t endNs = 0; ///< UTC; the data covers [endNs - days, endNs)
     int tenants = 20;
     int environments = 4;

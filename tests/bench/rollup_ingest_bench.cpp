@@ -3,6 +3,7 @@
 // written by a TelemetryWriter with rollups and without, alternating, each
 // into a fresh database. Only the writer is timed: from the first submit to the
 // last commit. Usage: rollup_ingest_bench [--spans 300000] [--rounds 3]
+// [--traffic-rate 2000] (how dense in time the generated traffic is, spans/s)
 
 #include "benchsupport.h"
 #include "gendbgenerator.h"
@@ -24,11 +25,14 @@ using namespace spanlight;
 
 namespace {
 
-std::vector<std::shared_ptr<const IngestBatch>> makeBatches(int64_t spans, const GenAiSettings& genai)
+std::vector<std::shared_ptr<const IngestBatch>> makeBatches(
+    int64_t spans, int64_t perSecond, const GenAiSettings& genai)
 {
     gendb::GenDbOptions options;
     options.spans = spans;
-    options.days = 1;
+    // As dense in time as live traffic at the given rate: rollup rows
+    // aggregate per minute, so density decides how many rows a commit touches.
+    options.periodMinutes = std::max<int64_t>(1, spans / std::max<int64_t>(1, perSecond) / 60);
     options.endNs = 1795392000LL * 1'000'000'000;
     gendb::GenDbGenerator generator(options);
     std::vector<std::shared_ptr<const IngestBatch>> batches;
@@ -99,11 +103,12 @@ int main(int argc, char** argv)
     const bench::BenchArgs args(app.arguments());
     const int64_t spans = args.number("--spans", 300000);
     const int rounds = static_cast<int>(args.number("--rounds", 3));
+    const int64_t perSecond = args.number("--traffic-rate", 2000);
     std::string error;
     GenAiSettings genai;
     genai.prices = PriceTable::load(std::string(), &error);
     std::fprintf(stderr, "generating and converting %lld spans…\n", static_cast<long long>(spans));
-    const auto batches = makeBatches(spans, genai);
+    const auto batches = makeBatches(spans, perSecond, genai);
     int64_t stored = 0;
     for (const auto& b : batches)
         stored += static_cast<int64_t>(b->spans.size());
@@ -119,8 +124,9 @@ int main(int argc, char** argv)
         }
     }
     const double on = median(with), off = median(without);
-    std::printf("writer ingest, %lld GenAI spans (%zu batches incl. content logs), median of %d rounds:\n",
-        static_cast<long long>(stored), batches.size(), rounds);
+    std::printf("writer ingest, %lld GenAI spans (%zu batches incl. content logs) generated as traffic of %lld spans/s,"
+                " median of %d rounds:\n",
+        static_cast<long long>(stored), batches.size(), static_cast<long long>(perSecond), rounds);
     std::printf("  without rollups (baseline): %8.0f spans/s\n", off);
     std::printf("  with rollups:               %8.0f spans/s   ratio %.2fx\n", on, on / off);
     std::printf("  peak memory %.0f MiB\n", bench::peakRssMiB());
