@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Spanlight needs, builds a release build and starts it.
 #   ./run.sh                 the console window (collector on :4318 HTTP, :4317 gRPC)
+#   ./run.sh --demo          the console fed by a simulated multi-tenant fleet (own data dir)
 #   ./run.sh --headless      the collector without a window
 #   ./run.sh --help          every option
 # Then point an OTLP exporter at http://127.0.0.1:4318, or generate traffic:
@@ -13,6 +14,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target spanlight spanlight-loadgen spanlight-gendb
 
 args=("$@")
+if [ "$#" -eq 0 ]; then
+    echo "run.sh: tip: './run.sh --demo' opens the console with a simulated multi-tenant GenAI fleet sending to it." >&2
+fi
 wants_window=1
 for a in "$@"; do
     case "$a" in --headless|--help|-h|--version|-v|--print-config) wants_window=0 ;; esac

@@ -1,8 +1,14 @@
 #include "commandline.h"
 
 #include <QCommandLineParser>
+#include <QStandardPaths>
 
 namespace spanlight {
+
+QString defaultDemoDataDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/spanlight-demo");
+}
 
 CommandLine parseCommandLine(const QStringList& arguments)
 {
@@ -34,8 +40,14 @@ CommandLine parseCommandLine(const QStringList& arguments)
         QStringLiteral("grpc-tls-cert"), QStringLiteral("PEM certificate for OTLP/gRPC."), QStringLiteral("file"));
     const QCommandLineOption grpcKey(
         QStringLiteral("grpc-tls-key"), QStringLiteral("PEM private key for OTLP/gRPC."), QStringLiteral("file"));
-    parser.addOptions(
-        { headless, config, printConfig, dataDir, bind, httpPort, grpcPort, httpCert, httpKey, grpcCert, grpcKey });
+    const QCommandLineOption demo(QStringLiteral("demo"),
+        QStringLiteral("Feed this instance from a simulated multi-tenant GenAI fleet, over loopback OTLP. "
+                       "Data goes to %1 (unless --data-dir), ports are any free ones (unless given).")
+            .arg(defaultDemoDataDir()));
+    const QCommandLineOption demoRate(QStringLiteral("demo-rate"),
+        QStringLiteral("Spans per second the demo fleet sends (default 300)."), QStringLiteral("spans"));
+    parser.addOptions({ headless, config, printConfig, dataDir, bind, httpPort, grpcPort, httpCert, httpKey, grpcCert,
+        grpcKey, demo, demoRate });
     parser.process(arguments); // handles --help/--version and unknown options (exit)
 
     cl.headless = parser.isSet(headless);
@@ -44,6 +56,23 @@ CommandLine parseCommandLine(const QStringList& arguments)
     cl.config.dataDir = defaultDataDir();
     loadConfigFile(cl.configFile, &cl.config, &cl.warnings);
 
+    cl.demo = parser.isSet(demo);
+    if (cl.demo) {
+        // Demo data must never mix with real data, nor its ports with a real instance's.
+        cl.config.dataDir = defaultDemoDataDir();
+        cl.config.receivers.httpPort = 0;
+        cl.config.receivers.grpcPort = 0;
+        // Loopback and plain HTTP: the fleet sends over loopback and cannot speak TLS.
+        cl.config.receivers.bind = "127.0.0.1";
+        cl.config.receivers.httpTls = {};
+    }
+    if (parser.isSet(demoRate)) {
+        bool ok = false;
+        cl.demoRate = parser.value(demoRate).toDouble(&ok);
+        if (!ok || cl.demoRate <= 0 || cl.demoRate > 1'000'000)
+            cl.error = QStringLiteral("--demo-rate must be a number of spans per second above 0, not '%1'")
+                           .arg(parser.value(demoRate));
+    }
     if (parser.isSet(dataDir))
         cl.config.dataDir = parser.value(dataDir);
     if (parser.isSet(bind))

@@ -1,8 +1,12 @@
 // The spanlight executable: the console window by default, or the same
 // collector headless (--headless) for servers and scripts.
 
+#include "cli.h"
 #include "collectorruntime.h"
 #include "commandline.h"
+#include "consolecontext.h"
+#include "consolestatusbar.h"
+#include "demofleet.h"
 #include "ingestsnapshot.h"
 #include "mainwindow.h"
 #include "signalwatcher.h"
@@ -36,13 +40,33 @@ void warnIfExposed(const AppConfig& config, QTextStream& err)
     err.flush();
 }
 
-int runCollector(QCoreApplication& app, CollectorRuntime& runtime, bool headless, QTextStream& out, QTextStream& err)
+/// --demo: the simulated fleet sends to our own HTTP port; nullptr (with a message) if it cannot.
+std::unique_ptr<DemoFleet> startDemo(CollectorRuntime& runtime, double rate, QTextStream& err)
+{
+    auto demo = std::make_unique<DemoFleet>(
+        DemoOptions { "http://127.0.0.1:" + std::to_string(runtime.collector().httpPort()), rate, 8 });
+    std::string error;
+    if (!demo->start(&error)) {
+        err << "spanlight: the demo fleet cannot start: " << QString::fromStdString(error) << "\n";
+        return nullptr;
+    }
+    err << "spanlight: DEMO: a simulated fleet sends " << rate << " spans/s; demo data lives in "
+        << runtime.config().dataDir << ", apart from real data\n";
+    err.flush();
+    return demo;
+}
+
+int runCollector(QCoreApplication& app, CollectorRuntime& runtime, bool headless, DemoFleet* demo, QTextStream& out,
+    QTextStream& err)
 {
     SignalWatcher watcher;
+    std::unique_ptr<ConsoleContext> context;
     std::unique_ptr<MainWindow> window;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
         err << "spanlight: signal " << number << " received; draining (answering queued exports)…\n";
         err.flush();
+        if (demo)
+            demo->stop(); // before the drain: the fleet's last export is answered, not cut off
         runtime.shutdown();
         err << "spanlight: drained, exiting\n";
         err.flush();
@@ -54,11 +78,22 @@ int runCollector(QCoreApplication& app, CollectorRuntime& runtime, bool headless
     out << "listening http=" << runtime.collector().httpPort() << " grpc=" << runtime.collector().grpcPort() << "\n";
     out.flush();
     if (!headless) {
-        window = std::make_unique<MainWindow>([&runtime] { return takeSnapshot(runtime); });
+        const IngestStatusPage::SnapshotSource snapshots = [&runtime] { return takeSnapshot(runtime); };
+        context = std::make_unique<ConsoleContext>(&runtime.queries(), snapshots);
+        window = std::make_unique<MainWindow>(context.get(), snapshots);
+        if (demo) {
+            window->setWindowTitle(QStringLiteral("Spanlight — demo"));
+            window->consoleStatusBar()->setBanner(QStringLiteral("DEMO DATA"),
+                QStringLiteral("A simulated fleet feeds this console; its data lives in %1, apart from real data")
+                    .arg(runtime.config().dataDir));
+        }
         window->show();
     }
     const int code = app.exec();
     window.reset();
+    context.reset();
+    if (demo)
+        demo->stop();
     runtime.shutdown();
     return code;
 }
@@ -67,6 +102,12 @@ int runCollector(QCoreApplication& app, CollectorRuntime& runtime, bool headless
 
 int main(int argc, char** argv)
 {
+    if (argc > 1 && cli::isCliCommand(argv[1])) { // query/reprice: no window, no collector
+        QCoreApplication app(argc, argv);
+        QTextStream out(stdout);
+        QTextStream err(stderr);
+        return cli::runCli(QCoreApplication::arguments(), out, err);
+    }
     bool headless = false;
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], "--headless") == 0 || std::strcmp(argv[i], "--print-config") == 0
@@ -101,5 +142,6 @@ int main(int argc, char** argv)
             QMessageBox::critical(nullptr, QStringLiteral("Spanlight cannot start"), error);
         return 1;
     }
-    return runCollector(*app, runtime, cl.headless, out, err);
+    std::unique_ptr<DemoFleet> demo = cl.demo ? startDemo(runtime, cl.demoRate, err) : nullptr;
+    return runCollector(*app, runtime, cl.headless, demo.get(), out, err);
 }

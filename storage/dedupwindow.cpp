@@ -10,12 +10,16 @@ constexpr size_t npos = static_cast<size_t>(-1);
 
 uint64_t DedupWindow::hash(const Key& key)
 {
-    // Ids are random already; mixing two words of them is enough.
+    // Ids are not always random (sequential or crafted ids differ only in a
+    // few bytes), so mix fully (splitmix64's finaliser): every input bit
+    // reaches the low bits the table masks with.
     uint64_t a, b;
     std::memcpy(&a, key.trace.data() + 8, 8);
     std::memcpy(&b, key.span.data(), 8);
-    const uint64_t h = a ^ (b * 0x9E3779B97F4A7C15ull);
-    return h ^ (h >> 29);
+    uint64_t h = a ^ (b + 0x9E3779B97F4A7C15ull + (a << 6) + (a >> 2));
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    return h ^ (h >> 31);
 }
 
 DedupWindow::DedupWindow(size_t capacity)

@@ -9,7 +9,10 @@ size_t PromptJoin::KeyHash::operator()(const Key& k) const
     uint64_t a, b;
     std::memcpy(&a, k.trace.data() + 8, 8);
     std::memcpy(&b, k.span.data(), 8);
-    return static_cast<size_t>(a * 0x9E3779B97F4A7C15ull ^ b);
+    uint64_t h = a ^ (b + 0x9E3779B97F4A7C15ull + (a << 6) + (a >> 2));
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<size_t>(h ^ (h >> 31));
 }
 
 PromptJoin::PromptJoin(PromptIdentifier identify, size_t capacity, size_t maxContentBytes)

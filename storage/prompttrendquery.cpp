@@ -52,9 +52,11 @@ PromptTrendResult queryPromptTrends(sqlite3* db, const PromptTrendQuery& query, 
 
     // The key is (grain, slot, prompt, ...): with a slot range the prompt
     // cannot be sought, so each piece is read once and the wanted prompts
-    // picked here, costing what queryFailingPrompts' own read costs.
-    std::string sql
-        = "SELECT prompt_fp_id, spans, errors FROM rollup_prompt WHERE grain = ? AND slot >= ? AND slot < ?";
+    // picked here, costing what queryFailingPrompts' own read costs. Without
+    // a tenant or environment the per-prompt total rows are all there is to read.
+    const bool total = !f.tenantId && !f.environmentId;
+    std::string sql = std::string("SELECT prompt_fp_id, spans, errors FROM ")
+        + (total ? "rollup_prompt_total" : "rollup_prompt") + " WHERE grain = ? AND slot >= ? AND slot < ?";
     std::vector<int64_t> params;
     if (f.tenantId) {
         sql += " AND tenant_id = ?";

@@ -46,6 +46,8 @@ std::vector<std::pair<int64_t, int64_t>> traceRuns(sqlite3* db, const TraceId& t
 }
 
 /// Dictionary ids to TraceOutline::strings indexes, each name stored once.
+/// Dictionary ids are small rowids: a flat array beats a hash map for the
+/// four lookups per span of a 50,000-span trace.
 class StringTable
 {
 public:
@@ -58,18 +60,27 @@ public:
     {
         if (dictId <= 0)
             return 0;
-        auto [it, inserted] = m_index.try_emplace(dictId, 0);
-        if (inserted) {
-            it->second = static_cast<uint32_t>(m_outline.strings.size());
+        uint32_t* slot = nullptr;
+        if (dictId < kFlatIds) {
+            if (static_cast<size_t>(dictId) >= m_flat.size())
+                m_flat.resize(static_cast<size_t>(dictId) + 1, 0);
+            slot = &m_flat[static_cast<size_t>(dictId)];
+        } else {
+            slot = &m_other[dictId];
+        }
+        if (*slot == 0) {
+            *slot = static_cast<uint32_t>(m_outline.strings.size());
             m_outline.strings.push_back(m_names.dict(dictId));
         }
-        return it->second;
+        return *slot;
     }
 
 private:
+    static constexpr int64_t kFlatIds = 1 << 20;
     TraceOutline& m_outline;
     NameCache& m_names;
-    std::unordered_map<int64_t, uint32_t> m_index;
+    std::vector<uint32_t> m_flat;
+    std::unordered_map<int64_t, uint32_t> m_other;
 };
 
 void truncate(std::string& value, size_t maxBytes, int& count)

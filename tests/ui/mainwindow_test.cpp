@@ -2,9 +2,14 @@
 // sees after pointing an exporter at Spanlight.
 
 #include "collectorruntime.h"
+#include "consolecontext.h"
+#include "consolestatusbar.h"
+#include "demofleet.h"
+#include "filterbar.h"
 #include "httptestclient.h"
 #include "ingestsnapshot.h"
 #include "mainwindow.h"
+#include "overviewview.h"
 #include "servicecountsmodel.h"
 #include "sqliteconnection.h"
 #include "telemetrywriter.h"
@@ -14,8 +19,15 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QLocale>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <gtest/gtest.h>
@@ -36,18 +48,36 @@ struct ConsoleWindow : ::testing::Test
         runtime = std::make_unique<CollectorRuntime>(config);
         QString error;
         ASSERT_TRUE(runtime->start(&error)) << error.toStdString();
-        window = std::make_unique<MainWindow>([this] { return takeSnapshot(*runtime); });
-        window->resize(1366, 768);
+        QSettings().clear(); // every test starts as a first run (settings are in Qt's test location)
+        openWindow();
+    }
+    void openWindow(bool firstRun = true)
+    {
+        const IngestStatusPage::SnapshotSource snapshots = [this] { return takeSnapshot(*runtime); };
+        context = std::make_unique<ConsoleContext>(&runtime->queries(), snapshots);
+        window = std::make_unique<MainWindow>(context.get(), snapshots);
+        if (firstRun)
+            window->resize(1366, 768);
         window->show();
         ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+    }
+    void closeWindow()
+    {
+        window->close(); // saves geometry, as quitting does
+        window.reset();
+        context.reset();
     }
     void TearDown() override
     {
         window.reset();
+        context.reset();
         runtime.reset();
+        QSettings().clear();
+        applyTheme(Theme::Light);
     }
     QTemporaryDir dir;
     std::unique_ptr<CollectorRuntime> runtime;
+    std::unique_ptr<ConsoleContext> context;
     std::unique_ptr<MainWindow> window;
 };
 
@@ -69,6 +99,7 @@ TEST_F(ConsoleWindow, CountsWhatExportersSendPerService)
     ASSERT_EQ(
         http.post("/v1/logs", factory.logs(12, "chat-api").SerializeAsString(), "application/x-protobuf").status, 200);
     ASSERT_EQ(http.post("/v1/traces", "{", "application/json").status, 400);
+    window->showPage(MainWindow::Page::Ingest);
     window->ingestPage()->refresh();
 
     IngestStatusPage* page = window->ingestPage();
@@ -114,6 +145,7 @@ TEST_F(ConsoleWindow, AFullDiskIsShownAndClearsWhenSpaceReturns)
     };
     PayloadFactory factory;
     HttpTestClient http("127.0.0.1", runtime->collector().httpPort());
+    window->showPage(MainWindow::Page::Ingest); // the warning is on the ingest page
     setMaxPages("current"); // SQLite keeps the limit at least at the current size: nothing more fits
     EXPECT_EQ(http.post("/v1/traces", factory.traces(300).SerializeAsString(), "application/x-protobuf").status, 503);
     window->ingestPage()->refresh();
@@ -128,12 +160,103 @@ TEST_F(ConsoleWindow, AFullDiskIsShownAndClearsWhenSpaceReturns)
     EXPECT_TRUE(window->ingestPage()->storageWarning().isEmpty());
 }
 
+TEST_F(ConsoleWindow, ShortcutsSwitchPagesAndFocusTheFilters)
+{
+    ASSERT_EQ(window->currentPage(), MainWindow::Page::Overview);
+    QTest::keyClick(window.get(), Qt::Key_2, Qt::ControlModifier);
+    EXPECT_EQ(window->currentPage(), MainWindow::Page::Heatmap);
+    EXPECT_TRUE(window->page(MainWindow::Page::Heatmap)->isVisible());
+    QTest::keyClick(window.get(), Qt::Key_6, Qt::ControlModifier);
+    EXPECT_EQ(window->currentPage(), MainWindow::Page::Ingest);
+    EXPECT_TRUE(window->ingestPage()->isVisible());
+    QTest::keyClick(window.get(), Qt::Key_1, Qt::ControlModifier);
+    EXPECT_TRUE(window->overviewPage()->isVisible());
+
+    QTest::keyClick(window.get(), Qt::Key_L, Qt::ControlModifier);
+    EXPECT_TRUE(window->filterBar()->tenantPicker()->hasFocus());
+
+    // F5: the overview asks again.
+    QSignalSpy applied(window->overviewPage(), &OverviewView::resultApplied);
+    QTest::keyClick(window.get(), Qt::Key_F5);
+    EXPECT_TRUE(applied.wait(5000));
+}
+
+TEST_F(ConsoleWindow, StatusBarShowsEndpointsRateSizeAndRetentionHorizon)
+{
+    ConsoleStatusBar* bar = window->consoleStatusBar();
+    EXPECT_TRUE(bar->fieldText(QStringLiteral("endpoints")).contains(runtime->httpEndpoint()));
+    EXPECT_TRUE(bar->fieldText(QStringLiteral("endpoints")).contains(runtime->grpcEndpoint()));
+    EXPECT_TRUE(bar->bannerText().isEmpty());
+
+    PayloadFactory factory;
+    HttpTestClient http("127.0.0.1", runtime->collector().httpPort());
+    ASSERT_EQ(
+        http.post("/v1/traces", factory.traces(200, 4).SerializeAsString(), "application/x-protobuf").status, 200);
+    ASSERT_EQ(http.post("/v1/traces", "{", "application/json").status, 400);
+    bar->refreshCounters();
+    EXPECT_EQ(bar->fieldText(QStringLiteral("rejected")), QStringLiteral("1 rejected"));
+    EXPECT_EQ(bar->fieldText(QStringLiteral("queue")), QStringLiteral("queue 0"));
+    EXPECT_TRUE(bar->fieldText(QStringLiteral("rate")).endsWith(QStringLiteral("spans/s")));
+
+    QSignalSpy storage(bar, &ConsoleStatusBar::storageRefreshed);
+    bar->refreshStorage();
+    ASSERT_TRUE(storage.wait(5000));
+    EXPECT_TRUE(bar->fieldText(QStringLiteral("size")).startsWith(QStringLiteral("database ")));
+    EXPECT_TRUE(bar->fieldText(QStringLiteral("horizon")).startsWith(QStringLiteral("raw spans since ")))
+        << bar->fieldText(QStringLiteral("horizon")).toStdString();
+
+    bar->setBanner(QStringLiteral("DEMO DATA"), QStringLiteral("a simulated fleet"));
+    EXPECT_EQ(bar->bannerText(), QStringLiteral("DEMO DATA"));
+    // Nothing in the shell makes the window wider than a 1366-pixel screen can hold (with room to spare).
+    EXPECT_LE(window->minimumSizeHint().width(), 1200) << window->minimumSizeHint().width();
+}
+
+TEST_F(ConsoleWindow, RemembersPageRangeThemeAndGeometry)
+{
+    window->showPage(MainWindow::Page::Spend);
+    context->setPreset(ConsoleContext::RangePreset::Hours6);
+    window->setTheme(Theme::Dark);
+    EXPECT_TRUE(isDark(QApplication::palette()));
+    window->resize(1200, 700);
+    closeWindow();
+    applyTheme(Theme::Light); // what the next start would see before reading settings
+
+    openWindow(false);
+    EXPECT_EQ(window->currentPage(), MainWindow::Page::Spend);
+    EXPECT_EQ(context->preset(), ConsoleContext::RangePreset::Hours6);
+    EXPECT_EQ(window->filterBar()->rangePicker()->currentText(), QStringLiteral("6 h"));
+    EXPECT_EQ(window->theme(), Theme::Dark);
+    EXPECT_TRUE(isDark(QApplication::palette()));
+    EXPECT_EQ(window->size(), QSize(1200, 700));
+}
+
+TEST_F(ConsoleWindow, TheDemoFleetBringsTheConsoleToLife)
+{
+    // What spanlight --demo runs: the simulated fleet sending real OTLP to our own port.
+    DemoFleet demo({ "http://127.0.0.1:" + std::to_string(runtime->collector().httpPort()), 1000, 8 });
+    std::string error;
+    ASSERT_TRUE(demo.start(&error)) << error;
+    OverviewView* overview = window->overviewPage();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return overview->figures().spans > 0; }, 20000))
+        << "the live overview never moved";
+    EXPECT_GE(overview->figures().activeTenants, 1);
+    const DemoTotals totals = demo.stop(); // what --demo does before the drain
+    EXPECT_TRUE(totals.problem.empty()) << totals.problem;
+    EXPECT_GT(totals.spansAcknowledged, 0);
+    EXPECT_EQ(totals.spansAcknowledged, totals.spansSent);
+    EXPECT_EQ(runtime->writer().stats().spansStored, totals.spansAcknowledged); // acknowledged means stored
+    EXPECT_FALSE(demo.running());
+}
+
 int main(int argc, char** argv)
 {
     // Offscreen unless told otherwise (e.g. QT_QPA_PLATFORM=xcb under Xvfb).
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Settings go to Qt's test location, never the user's own spanlight.conf.
+    QStandardPaths::setTestModeEnabled(true);
     QApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("spanlight-ui-tests"));
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
 }
