@@ -48,9 +48,11 @@ TEST(Repricer, RawSpansAndRollupOnlyHistoryGetTheNewPrices)
         ASSERT_TRUE(writer.start(&error)) << error;
         auto batch = std::make_shared<IngestBatch>();
         for (int i = 0; i < 40; ++i) // 10 days ago: only rollups will remain
-            batch->spans.push_back(pricedSpan(i, kNow - 10 * kDay + i * 1'000'000'000, i % 2 ? "acme" : "globex"));
+            batch->spans.push_back(
+                pricedSpan(i, kNow - 10 * kDay + int64_t(i) * 1'000'000'000, i % 2 ? "acme" : "globex"));
         for (int i = 40; i < 100; ++i) // 2 days ago: raw spans remain
-            batch->spans.push_back(pricedSpan(i, kNow - 2 * kDay + i * 1'000'000'000, i % 2 ? "acme" : "globex"));
+            batch->spans.push_back(
+                pricedSpan(i, kNow - 2 * kDay + int64_t(i) * 1'000'000'000, i % 2 ? "acme" : "globex"));
         batch->spans[99].flags |= kFlagClientCost; // a client's own cost is never replaced
         std::promise<void> stored, retained;
         writer.submit(batch, [&](const WriteOutcome&) { stored.set_value(); });
