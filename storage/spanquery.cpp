@@ -18,6 +18,32 @@ std::optional<int64_t> optionalInteger(const SqlQuery& q, int column)
 
 } // namespace
 
+SpanSummary readSpanSummary(const SqlQuery& q, NameCache& names)
+{
+    SpanSummary s;
+    s.rowId = q.integer(0);
+    if (q.blob(1).size() == s.traceId.size())
+        std::memcpy(s.traceId.data(), q.blob(1).data(), s.traceId.size());
+    if (q.blob(2).size() == s.spanId.size())
+        std::memcpy(s.spanId.data(), q.blob(2).data(), s.spanId.size());
+    s.service = names.dict(q.integer(3));
+    s.name = names.dict(q.integer(4));
+    s.tenant = names.dict(q.integer(5));
+    s.model = names.dict(q.integer(6));
+    s.startNs = q.integer(7);
+    s.durationNs = q.integer(8);
+    s.statusCode = static_cast<int>(q.integer(9));
+    s.errorType = names.dict(q.integer(10));
+    s.promptLabel = names.promptLabel(q.integer(11));
+    s.inputTokens = optionalInteger(q, 12);
+    s.outputTokens = optionalInteger(q, 13);
+    s.cacheReadTokens = optionalInteger(q, 14);
+    s.cacheWriteTokens = optionalInteger(q, 15);
+    s.reasoningTokens = optionalInteger(q, 16);
+    s.costNanoUsd = optionalInteger(q, 17);
+    return s;
+}
+
 CellSpansResult queryCellSpans(sqlite3* db, const CellSpansQuery& query, const QueryControl& control)
 {
     CellSpansResult result;
@@ -55,28 +81,7 @@ CellSpansResult queryCellSpans(sqlite3* db, const CellSpansQuery& query, const Q
             result.nextCursor = result.spans.back().rowId;
             break;
         }
-        SpanSummary s;
-        s.rowId = q.integer(0);
-        if (q.blob(1).size() == s.traceId.size())
-            std::memcpy(s.traceId.data(), q.blob(1).data(), s.traceId.size());
-        if (q.blob(2).size() == s.spanId.size())
-            std::memcpy(s.spanId.data(), q.blob(2).data(), s.spanId.size());
-        s.service = names.dict(q.integer(3));
-        s.name = names.dict(q.integer(4));
-        s.tenant = names.dict(q.integer(5));
-        s.model = names.dict(q.integer(6));
-        s.startNs = q.integer(7);
-        s.durationNs = q.integer(8);
-        s.statusCode = static_cast<int>(q.integer(9));
-        s.errorType = names.dict(q.integer(10));
-        s.promptLabel = names.promptLabel(q.integer(11));
-        s.inputTokens = optionalInteger(q, 12);
-        s.outputTokens = optionalInteger(q, 13);
-        s.cacheReadTokens = optionalInteger(q, 14);
-        s.cacheWriteTokens = optionalInteger(q, 15);
-        s.reasoningTokens = optionalInteger(q, 16);
-        s.costNanoUsd = optionalInteger(q, 17);
-        result.spans.push_back(std::move(s));
+        result.spans.push_back(readSpanSummary(q, names));
     }
     return result;
 }

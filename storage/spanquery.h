@@ -56,6 +56,14 @@ struct CellSpansResult : QueryStatus
 /// Raw spans through span_minutes rowid ranges. The keyset cursor is a rowid,
 /// so no span appears on two pages; spans stored after the first page was read
 /// show up on a fresh first page.
+class NameCache;
+class SqlQuery;
+/// One row of the span summary columns (id, trace_id, span_id, service_id,
+/// name_id, tenant_id, model, start_ns, duration_ns, status_code,
+/// error_type_id, prompt_fp_id, five token kinds, cost) as a SpanSummary; the
+/// cell-spans and span-search queries both select them in this order.
+SpanSummary readSpanSummary(const SqlQuery& row, NameCache& names);
+
 CellSpansResult queryCellSpans(sqlite3* db, const CellSpansQuery& query, const QueryControl& control = {});
 
 /// The spans of one heatmap cell, with the heatmap's filters.
