@@ -2,7 +2,7 @@
 
 #include "latencyhistogram.h"
 
-#include "sqldialect.h"
+#include "schemadialect.h"
 
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -23,7 +23,7 @@ SqliteConnection::~SqliteConnection()
 }
 
 bool SqliteConnection::open(
-    const QString& path, Mode mode, const SqlDialect& dialect, bool synchronousFull, std::string* error)
+    const QString& path, Mode mode, const SchemaDialect& dialect, bool synchronousFull, std::string* error)
 {
     m_connectionName = QStringLiteral("spanlight-%1").arg(s_connectionCounter.fetch_add(1));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
@@ -60,7 +60,7 @@ bool SqliteConnection::open(
     return true;
 }
 
-bool SqliteConnection::migrate(const SqlDialect& dialect, std::string* error)
+bool SqliteConnection::migrate(const SchemaDialect& dialect, std::string* error)
 {
     {
         Statement version(m_handle, dialect.readSchemaVersion());

@@ -9,7 +9,7 @@ struct sqlite3_stmt;
 
 namespace spanlight {
 
-class SqlDialect;
+class SchemaDialect;
 
 /// How long a connection waits for a lock held by another before SQLITE_BUSY.
 constexpr int kBusyTimeoutMs = 5000;
@@ -29,7 +29,7 @@ public:
 
     /// Opens the file, applies the dialect's connection setup and, in ReadWrite
     /// mode, the pending migrations. On failure returns false and fills \a error.
-    bool open(const QString& path, Mode mode, const SqlDialect& dialect, bool synchronousFull, std::string* error);
+    bool open(const QString& path, Mode mode, const SchemaDialect& dialect, bool synchronousFull, std::string* error);
     void close();
 
     sqlite3* handle() const { return m_handle; }
@@ -39,7 +39,7 @@ public:
     int exec(const std::string& sql, std::string* error = nullptr);
 
 private:
-    bool migrate(const SqlDialect& dialect, std::string* error);
+    bool migrate(const SchemaDialect& dialect, std::string* error);
 
     QString m_connectionName;
     sqlite3* m_handle = nullptr;
