@@ -108,8 +108,11 @@ int64_t BatchInserter::dictionaryId(DictKind kind, const std::string& value, int
     if (value.empty())
         return 0;
     Dictionary& dictionary = m_dictionary[static_cast<int>(kind)];
-    if (auto it = dictionary.find(std::string_view(value)); it != dictionary.end())
+    if (auto it = dictionary.find(std::string_view(value)); it != dictionary.end()) {
+        for (const auto& referenced : m_referenced)
+            referenced->dictIds.insert(it->second);
         return it->second;
+    }
     sqlite3_stmt* s = m_dict.get();
     sqlite3_bind_int(s, 1, static_cast<int>(kind));
     bindText(s, 2, value);
@@ -121,6 +124,8 @@ int64_t BatchInserter::dictionaryId(DictKind kind, const std::string& value, int
     const int64_t id = sqlite3_last_insert_rowid(m_db);
     dictionary.emplace(value, id);
     m_newDictEntries.emplace_back(static_cast<int>(kind), value);
+    for (const auto& referenced : m_referenced)
+        referenced->dictIds.insert(id);
     return id;
 }
 
@@ -131,6 +136,8 @@ int BatchInserter::resolveResources(const IngestBatch& batch, std::vector<int64_
         const uint64_t hash = std::hash<std::string>()(encoded);
         if (auto it = m_resources.find(hash); it != m_resources.end()) {
             ids->push_back(it->second);
+            for (const auto& referenced : m_referenced)
+                referenced->resourceIds.insert(it->second);
             continue;
         }
         sqlite3_stmt* s = m_resource.get();
@@ -142,6 +149,8 @@ int BatchInserter::resolveResources(const IngestBatch& batch, std::vector<int64_
         m_resources.emplace(hash, id);
         m_newResources.push_back(hash);
         ids->push_back(id);
+        for (const auto& referenced : m_referenced)
+            referenced->resourceIds.insert(id);
     }
     return SQLITE_OK;
 }
@@ -327,6 +336,27 @@ void BatchInserter::transactionRolledBack()
 std::string BatchInserter::lastError() const
 {
     return sqlite3_errmsg(m_db);
+}
+
+void BatchInserter::attachReferencedIds(std::shared_ptr<ReferencedIds> ids)
+{
+    m_referenced.push_back(std::move(ids));
+}
+
+void BatchInserter::detachReferencedIds(const ReferencedIds* ids)
+{
+    std::erase_if(m_referenced, [ids](const auto& attached) { return attached.get() == ids; });
+}
+
+void BatchInserter::forgetDictionaryEntry(int kind, const std::string& value)
+{
+    if (kind > 0 && kind < kDictKinds)
+        m_dictionary[kind].erase(value);
+}
+
+void BatchInserter::forgetResource(int64_t id)
+{
+    std::erase_if(m_resources, [id](const auto& entry) { return entry.second == id; });
 }
 
 } // namespace spanlight

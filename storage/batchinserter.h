@@ -5,9 +5,11 @@
 #include "sqldialect.h"
 #include "sqliteconnection.h"
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace spanlight {
@@ -21,6 +23,14 @@ constexpr int64_t traceIndexBucket(int64_t spanRowId)
 {
     return spanRowId >> 20;
 }
+
+/// Dictionary and resource ids handed out while a tenant purge runs: rows
+/// written meanwhile refer to them, so the purge must not delete them.
+struct ReferencedIds
+{
+    std::unordered_set<int64_t> dictIds;
+    std::unordered_set<int64_t> resourceIds;
+};
 
 /// Writes rows inside the writer's open transaction with prepared statements.
 /// Owns the in-memory dictionary and resource caches; entries created in a
@@ -64,6 +74,14 @@ public:
     void transactionRolledBack();
     std::string lastError() const;
 
+    /// While attached, every dictionary and resource id handed out is added to \a ids.
+    void attachReferencedIds(std::shared_ptr<ReferencedIds> ids);
+    void detachReferencedIds(const ReferencedIds* ids);
+    /// Forgets a cached entry a purge deleted or retired: the next row that
+    /// needs it creates it again.
+    void forgetDictionaryEntry(int kind, const std::string& value);
+    void forgetResource(int64_t id);
+
 private:
     struct StringHash
     {
@@ -82,6 +100,7 @@ private:
     std::vector<uint64_t> m_newResources;
     int64_t m_nextSpanId = 1;
     int64_t m_spanIdAtBegin = 1;
+    std::vector<std::shared_ptr<ReferencedIds>> m_referenced; // empty unless a purge runs
 };
 
 } // namespace spanlight

@@ -114,6 +114,23 @@ void PromptJoin::evict()
     }
 }
 
+void PromptJoin::forgetTenant(int64_t tenantId)
+{
+    // The order queues keep the keys; eviction skips keys no longer held.
+    for (auto it = m_recent.begin(); it != m_recent.end();) {
+        if (it->second.facts.tenantId != tenantId) {
+            ++it;
+            continue;
+        }
+        if (auto content = m_content.find(it->first); content != m_content.end()) {
+            m_contentBytes -= content->second.system.size() + content->second.user.size();
+            m_content.erase(content);
+        }
+        m_touched.erase(it->first);
+        it = m_recent.erase(it);
+    }
+}
+
 void PromptJoin::reset()
 {
     m_content.clear();

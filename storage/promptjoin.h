@@ -58,6 +58,9 @@ public:
     void moved(const Move& move, int64_t promptId);
 
     void reset();
+    /// Forgets the spans of tenant \a tenantId and their content (a purge): a
+    /// late log must not move a purged span's share back into the rollups.
+    void forgetTenant(int64_t tenantId);
     size_t pendingContent() const { return m_content.size(); }
     size_t rememberedSpans() const { return m_recent.size(); }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "schemadialect.h"
+
 #include <string>
 #include <vector>
 
@@ -22,29 +24,20 @@ enum class DictKind : int {
     Unit = 13,
 };
 
-/// Every piece of SQL whose spelling depends on the database engine. Storage code
+/// Every piece of telemetry.db SQL whose spelling depends on the database engine
+/// (control.db's is in ControlDialect). Storage code
 /// asks this class instead of writing engine-specific SQL itself, so that a
 /// PostgreSQL dialect (headless collectors on a shared server) is one more
 /// implementation rather than a hunt through the code base.
-class SqlDialect
+class SqlDialect : public SchemaDialect
 {
 public:
-    virtual ~SqlDialect() = default;
-
-    /// Statements run on every new connection, before any migration.
-    virtual std::vector<std::string> connectionSetup(bool synchronousFull) const = 0;
-    /// Schema migrations; entry i moves the schema from version i to i + 1.
-    virtual std::vector<std::vector<std::string>> migrations() const = 0;
-    virtual std::string readSchemaVersion() const = 0;
-    virtual std::string writeSchemaVersion(int version) const = 0;
-
     virtual std::string insertSpan() const = 0;
     virtual std::string insertTraceIndex() const = 0;
     virtual std::string insertLog() const = 0;
     virtual std::string insertMetricPoint() const = 0;
     virtual std::string insertDictionaryEntry() const = 0;
     virtual std::string insertResource() const = 0;
-    virtual std::string beginWrite() const = 0;
 
     // Schema v2: GenAI rollups and the side tables the writer maintains per commit.
     virtual std::string upsertSpanMinute() const = 0;
@@ -59,6 +52,66 @@ public:
     virtual std::string upsertPromptRollup() const = 0;
     virtual std::string upsertPromptErrorRollup() const = 0;
     virtual std::string updateSpanPrompt() const = 0;
+
+    // Purging one tenant's telemetry (storage/tenantpurge.h): bounded steps of
+    // the writer. Row tables are read in rowid windows [?1, ?2) and rollup
+    // tables in (grain, slot) windows [(?1, ?2), (?3, ?4)), since none of them
+    // has an index by tenant.
+    enum class PurgeRows { Spans, Logs, Points };
+    enum class PurgeRollup { Latency, Spend, Prompt, PromptError };
+    /// PRAGMA secure_delete for the writer: while purging, deleted content and
+    /// freed pages are overwritten; otherwise freed cell space is (at no
+    /// extra I/O), so content moved while ingesting leaves no stale copy.
+    virtual std::string writerSecureDelete(bool purging) const = 0;
+    /// The tenant's dictionary ids by name (?1), current and retired.
+    virtual std::string purgeFindTenant() const = 0;
+    /// Retires tenant entry ?1: it keeps its id for the rows being purged, and
+    /// the tenant's new rows get a fresh entry meanwhile.
+    virtual std::string purgeRetireTenant() const = 0;
+    /// MIN(id), MAX(id) of a row table.
+    virtual std::string purgeIdRange(PurgeRows table) const = 0;
+    /// id, tenant_id, trace_id, span_id, resource_id, prompt_fp_id, then every
+    /// other dictionary id column of the rows in [?1, ?2).
+    virtual std::string purgeRowWindow(PurgeRows table) const = 0;
+    /// Overwrites in place (same sizes) the ids and text of tenant ?3's rows
+    /// in [?1, ?2) before they are deleted: rebalancing the tree while
+    /// deleting moves rows and can leave their old bytes in a page's free gap.
+    virtual std::string purgeScrubRows(PurgeRows table) const = 0;
+    /// Deletes the rows in [?1, ?2) of tenant ?3.
+    virtual std::string purgeDeleteTenantRows(PurgeRows table) const = 0;
+    virtual std::string purgeScrubLog() const = 0; ///< id ?1, as purgeScrubRows
+    virtual std::string purgeScrubResource() const = 0; ///< id ?1
+    virtual std::string purgeScrubPrompt() const = 0; ///< label and example of prompt ?1
+    virtual std::string purgeScrubPromptExample() const = 0; ///< example of prompt ?1
+    virtual std::string purgeDeleteLog() const = 0; ///< id ?1
+    virtual std::string purgeTraceRuns() const = 0; ///< first_span, span_count of bucket ?1, trace key ?2
+    virtual std::string purgeTraceRunAlive() const = 0; ///< any span in [?1, ?2) of trace ?3
+    virtual std::string purgeDeleteTraceRun() const = 0; ///< bucket ?1, trace key ?2, first span ?3
+    virtual std::string purgeLogsOfTrace() const = 0; ///< log ids of bucket ?1, trace key ?2
+    virtual std::string purgeDeleteLogIndex() const = 0; ///< bucket ?1, trace key ?2, log id ?3
+    /// (grain, slot) of the row ?3 rows on from (?1, ?2): the end of a bounded window.
+    virtual std::string purgeRollupWindowEnd(PurgeRollup table) const = 0;
+    /// grain, slot, tenant_id, prompt_fp_id, is_error, then the other
+    /// dictionary id columns (0 where the table lacks one) of the window.
+    virtual std::string purgeRollupWindow(PurgeRollup table) const = 0;
+    /// Deletes the window's rows of tenant ?5.
+    virtual std::string purgeDeleteRollupRows(PurgeRollup table) const = 0;
+    /// The dimension rows a total row sums: (grain ?1, slot ?2, is_error ?3)
+    /// for rollup_latency_total, (grain, slot, prompt) for rollup_prompt_total.
+    virtual std::string purgeLatencyTotalSources() const = 0;
+    virtual std::string purgePromptTotalSources() const = 0;
+    virtual std::string purgeDeleteLatencyTotal() const = 0;
+    virtual std::string purgeDeletePromptTotal() const = 0;
+    virtual std::string purgeInsertLatencyTotal() const = 0;
+    virtual std::string purgeInsertPromptTotal() const = 0;
+    virtual std::string purgeDeletePrompt() const = 0; ///< prompt ?1
+    virtual std::string purgeClearPromptExample() const = 0; ///< prompt ?1
+    virtual std::string purgeDeleteResource() const = 0; ///< id ?1
+    virtual std::string purgeDictEntry() const = 0; ///< kind, value of id ?1
+    virtual std::string purgeDeleteDictEntry() const = 0; ///< id ?1
+    virtual std::string purgeDeleteTenantRow() const = 0; ///< tenants row ?1
+    /// Gives a bounded number of freed pages back to the file system.
+    virtual std::string purgeReleasePages() const = 0;
 };
 
 class SqliteDialect final : public SqlDialect
@@ -89,6 +142,41 @@ public:
     std::string upsertPromptRollup() const override;
     std::string upsertPromptErrorRollup() const override;
     std::string updateSpanPrompt() const override;
+
+    // Tenant purge: sqldialectpurge.cpp.
+    std::string writerSecureDelete(bool purging) const override;
+    std::string purgeFindTenant() const override;
+    std::string purgeRetireTenant() const override;
+    std::string purgeIdRange(PurgeRows table) const override;
+    std::string purgeRowWindow(PurgeRows table) const override;
+    std::string purgeScrubRows(PurgeRows table) const override;
+    std::string purgeDeleteTenantRows(PurgeRows table) const override;
+    std::string purgeScrubLog() const override;
+    std::string purgeScrubResource() const override;
+    std::string purgeScrubPrompt() const override;
+    std::string purgeScrubPromptExample() const override;
+    std::string purgeDeleteLog() const override;
+    std::string purgeTraceRuns() const override;
+    std::string purgeTraceRunAlive() const override;
+    std::string purgeDeleteTraceRun() const override;
+    std::string purgeLogsOfTrace() const override;
+    std::string purgeDeleteLogIndex() const override;
+    std::string purgeRollupWindowEnd(PurgeRollup table) const override;
+    std::string purgeRollupWindow(PurgeRollup table) const override;
+    std::string purgeDeleteRollupRows(PurgeRollup table) const override;
+    std::string purgeLatencyTotalSources() const override;
+    std::string purgePromptTotalSources() const override;
+    std::string purgeDeleteLatencyTotal() const override;
+    std::string purgeDeletePromptTotal() const override;
+    std::string purgeInsertLatencyTotal() const override;
+    std::string purgeInsertPromptTotal() const override;
+    std::string purgeDeletePrompt() const override;
+    std::string purgeClearPromptExample() const override;
+    std::string purgeDeleteResource() const override;
+    std::string purgeDictEntry() const override;
+    std::string purgeDeleteDictEntry() const override;
+    std::string purgeDeleteTenantRow() const override;
+    std::string purgeReleasePages() const override;
 };
 
 } // namespace spanlight

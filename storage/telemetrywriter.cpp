@@ -91,13 +91,19 @@ TelemetryWriter::Admission TelemetryWriter::submit(std::shared_ptr<const IngestB
 
 void TelemetryWriter::post(Job job)
 {
+    enqueueJob(std::move(job));
+}
+
+bool TelemetryWriter::enqueueJob(Job job)
+{
     {
         std::lock_guard lock(m_mutex);
         if (!m_running || m_stopping)
-            return;
+            return false;
         m_jobs.push_back(std::move(job));
     }
     m_wake.notify_one();
+    return true;
 }
 
 void TelemetryWriter::stop()
@@ -155,6 +161,9 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         return;
     }
     state->maintainRollups = m_options.maintainRollups;
+    // Freed cell space is zeroed (no extra I/O), so rows that B-tree balancing
+    // moves leave no stale copy behind for a tenant purge to miss.
+    state->connection.exec(state->dialect.writerSecureDelete(false));
     // Our own checkpoint policy replaces SQLite's auto-checkpoint: a passive
     // checkpoint cannot reset a WAL that some reader always holds, so past a
     // limit the writer waits for readers (bounded by the busy timeout) instead.

@@ -3,6 +3,7 @@
 #include "promptjoin.h"
 #include "records.h"
 #include "retention.h"
+#include "tenantpurge.h"
 
 #include <QString>
 #include <atomic>
@@ -106,6 +107,13 @@ public:
     /// commits, one small transaction per step) and reports what went.
     void retainNow(int64_t nowNs, std::function<void(const RetentionReport&)> done);
 
+    /// Deletes every stored telemetry row of \a tenant (docs/storage.md
+    /// "Purging a tenant"): bounded steps between ingest commits, deleted
+    /// content overwritten (secure_delete), the WAL truncated afterwards. The
+    /// tenant's spans arriving meanwhile or later are stored normally. The
+    /// future is ready once the purge finished or failed.
+    std::future<TenantPurgeReport> purgeTenant(const std::string& tenant);
+
     /// Stores price rows (id, canonical JSON) that spans will refer to, once each.
     void recordPriceRows(std::vector<std::pair<int64_t, std::string>> rows);
 
@@ -125,7 +133,13 @@ private:
         Completion completion;
     };
 
+    using PurgeDone = std::shared_ptr<std::promise<TenantPurgeReport>>;
+
     void run(std::promise<std::string>* opened);
+    /// Queues a job unless the writer is stopping or stopped.
+    bool enqueueJob(Job job);
+    void purgeStep(const std::shared_ptr<TenantPurge>& purge, const PurgeDone& done);
+    void finishPurge(const std::shared_ptr<TenantPurge>& purge, const PurgeDone& done, int attempt);
     void commitGroup(std::vector<Pending>& group);
     void checkpointIfNeeded();
     bool retentionStep(Retention& retention, RetentionReport& report);
