@@ -6,14 +6,20 @@
 #include "commandline.h"
 #include "consolecontext.h"
 #include "consolestatusbar.h"
+#include "controlstore.h"
+#include "controlruntime.h"
 #include "demofleet.h"
 #include "ingestsnapshot.h"
+#include "logindialog.h"
 #include "mainwindow.h"
+#include "passwordhasher.h"
+#include "sessionguard.h"
 #include "signalwatcher.h"
 
 #include <QApplication>
 #include <QCoreApplication>
 #include <QMessageBox>
+#include <QRandomGenerator>
 #include <QTextStream>
 #include <cstring>
 #include <memory>
@@ -56,6 +62,30 @@ std::unique_ptr<DemoFleet> startDemo(CollectorRuntime& runtime, double rate, QTe
     return demo;
 }
 
+/// --demo signs in as the demo data dir's own admin "demo", whose password is
+/// drawn afresh at every start and never shown: the demo data dir is apart
+/// from real data, so nothing real is reachable with it.
+std::optional<Session> demoSession(ControlRuntime& control)
+{
+    QByteArray password(24, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(password.data()), password.size() / 4);
+    password = password.toHex();
+    const QString name = QStringLiteral("demo");
+    if (!control.auth().hasUsers()) {
+        const LoginResult created = control.auth().createFirstAdmin(name, password);
+        return created.ok ? std::optional<Session>(created.session) : std::nullopt;
+    }
+    std::optional<UserRecord> user = control.store().user(name);
+    if (!user)
+        return std::nullopt;
+    user->passwordHash = hashPassword(password, control.auth().options().cost);
+    std::string error;
+    if (!control.store().updateUser(*user, &error))
+        return std::nullopt;
+    const LoginResult login = control.auth().login(name, password, QStringLiteral("demo"));
+    return login.ok ? std::optional<Session>(login.session) : std::nullopt;
+}
+
 int runCollector(QCoreApplication& app, CollectorRuntime& runtime, bool headless, DemoFleet* demo, QTextStream& out,
     QTextStream& err)
 {
@@ -79,8 +109,20 @@ int runCollector(QCoreApplication& app, CollectorRuntime& runtime, bool headless
     out.flush();
     if (!headless) {
         const IngestStatusPage::SnapshotSource snapshots = [&runtime] { return takeSnapshot(runtime); };
+        // Every console user signs in (the first start creates the first admin).
+        std::optional<Session> session = demo ? demoSession(runtime.control()) : std::nullopt;
+        if (!session)
+            session = signInInteractively(runtime.control());
+        if (!session) {
+            if (demo)
+                demo->stop();
+            runtime.shutdown();
+            return 0;
+        }
         context = std::make_unique<ConsoleContext>(&runtime.queries(), snapshots);
-        window = std::make_unique<MainWindow>(context.get(), snapshots);
+        window = std::make_unique<MainWindow>(context.get(), snapshots, &runtime.control(), *session);
+        const int idleMinutes = runtime.config().access.idleLockMinutes;
+        window->sessionGuard()->setIdleTimeoutMs(idleMinutes * 60 * 1000); // 0: never
         if (demo) {
             window->setWindowTitle(QStringLiteral("Spanlight — demo"));
             window->consoleStatusBar()->setBanner(QStringLiteral("DEMO DATA"),
@@ -142,6 +184,14 @@ int main(int argc, char** argv)
             QMessageBox::critical(nullptr, QStringLiteral("Spanlight cannot start"), error);
         return 1;
     }
+    for (const QString& notice : runtime.notices())
+        err << "spanlight: " << notice << "\n";
     std::unique_ptr<DemoFleet> demo = cl.demo ? startDemo(runtime, cl.demoRate, err) : nullptr;
+    if (demo) { // the demo fleet is its own platform: pause, rotate and purge go to it
+        ControlPlaneOptions platform = runtime.config().controlPlane;
+        platform.baseUrl = demo->controlPlaneUrl();
+        platform.secret = demo->controlPlaneSecret();
+        runtime.control().useControlPlane(platform);
+    }
     return runCollector(*app, runtime, cl.headless, demo.get(), out, err);
 }

@@ -28,6 +28,7 @@ Collector::~Collector()
 bool Collector::start(const ReceiverOptions& options, std::string* error)
 {
     m_pipeline->setGenAiSettings(options.genai); // before any receiver thread runs
+    m_pipeline->setAuthenticator(options.ingestAuth);
     if (!m_http->start(options.bind, options.httpPort, options.httpTls, error))
         return false;
     if (!m_grpc->start(options.bind, options.grpcPort, options.grpcTls, error)) {

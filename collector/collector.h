@@ -11,6 +11,7 @@
 namespace spanlight {
 
 class TelemetryWriter;
+class IngestAuthenticator;
 class IngestPipeline;
 class GrpcReceiver;
 
@@ -22,6 +23,8 @@ struct ReceiverOptions
     TlsFiles httpTls;
     TlsFiles grpcTls;
     GenAiSettings genai; ///< how spans are read as GenAI calls (config genai/*)
+    /// Who may ingest, and under which tenant; null: ingest auth off (auth/ingest).
+    std::shared_ptr<const IngestAuthenticator> ingestAuth;
 };
 
 /// Both OTLP receivers over one pipeline and writer: what `spanlight` and

@@ -35,6 +35,13 @@ grpc::Status errorStatus(const IngestReply& reply, grpc::CallbackServerContext* 
     return grpc::Status(code, reply.message, details.SerializeAsString());
 }
 
+std::string_view metadataValue(const grpc::CallbackServerContext* context, const char* lowerName)
+{
+    const auto& metadata = context->client_metadata();
+    const auto it = metadata.find(lowerName);
+    return it == metadata.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
+}
+
 /// One Export handler, shared by the three services.
 template <typename Request, typename Response, typename Convert, typename SetRejected>
 grpc::ServerUnaryReactor* handleExport(IngestPipeline& pipeline, Signal signal, grpc::CallbackServerContext* context,
@@ -42,8 +49,16 @@ grpc::ServerUnaryReactor* handleExport(IngestPipeline& pipeline, Signal signal, 
 {
     ++pipeline.stats().grpcRequests;
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    // Checked before conversion: a refused request costs no decoding work.
+    const IngestAuthDecision auth
+        = pipeline.authenticate(metadataValue(context, "authorization"), metadataValue(context, "x-spanlight-key"));
+    if (!auth.allowed) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, auth.reason));
+        return reactor;
+    }
     const int retryAfter = pipeline.limits().retryAfterSeconds;
-    pipeline.ingestConverted(signal, convert(*request, pipeline.limits(), pipeline.genAiSettings()),
+    pipeline.ingestConverted(
+        signal, convert(*request, pipeline.limits(), pipeline.genAiSettings()),
         [reactor, response, context, retryAfter, setRejected](const IngestReply& reply) {
             if (reply.status != IngestStatus::Ok) {
                 reactor->Finish(errorStatus(reply, context, retryAfter));
@@ -52,7 +67,8 @@ grpc::ServerUnaryReactor* handleExport(IngestPipeline& pipeline, Signal signal, 
             if (reply.rejected > 0)
                 setRejected(response, reply.rejected, reply.partialMessage);
             reactor->Finish(grpc::Status::OK);
-        });
+        },
+        auth.tenant);
     return reactor;
 }
 

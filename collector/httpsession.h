@@ -78,6 +78,7 @@ private:
         // Compressed bodies are never larger than the decompressed limit in practice.
         m_parser->body_limit(m_receiver.limits.maxBodyBytes);
         m_pendingError.reset();
+        m_keyTenant.clear();
         lowest().expires_after(ms(m_receiver.limits.headerTimeoutMs));
         http::async_read_header(m_stream, m_buffer, *m_parser,
             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
@@ -102,6 +103,14 @@ private:
             stats().reject(m_route.errorStatus == 415 ? RejectReason::UnsupportedMedia : RejectReason::NotFound);
             m_pendingError = { m_route.errorStatus, m_route.encoding,
                 statusBody(m_route.encoding, m_route.errorStatus == 404 ? 5 : 3, m_route.errorMessage) };
+        } else if (m_route.kind == HttpRoute::Kind::Export) {
+            // Decided from the header, so a refused body is read but never decoded.
+            IngestAuthDecision auth
+                = m_receiver.pipeline.authenticate(view(req[http::field::authorization]), view(req["x-spanlight-key"]));
+            if (auth.allowed)
+                m_keyTenant = std::move(auth.tenant);
+            else
+                m_pendingError = { 401, m_route.encoding, statusBody(m_route.encoding, 16, auth.reason) };
         }
         // Errors known from the header are answered after reading the (bounded)
         // body: answering first and closing with unread data makes the client
@@ -171,16 +180,20 @@ private:
         auto self = this->shared_from_this();
         const Signal signal = m_route.signal;
         const Encoding encoding = m_route.encoding;
-        m_receiver.pipeline.ingestBody(signal, encoding, body, [self, signal, encoding](const IngestReply& reply) {
-            const int status = httpStatusFor(reply.status);
-            std::string payload = reply.status == IngestStatus::Ok
-                ? exportResponseBody(signal, encoding, reply.rejected, reply.partialMessage)
-                : statusBody(encoding, grpcCodeFor(reply.status), reply.message);
-            // The reply may come from the writer thread: answer on our strand.
-            net::post(self->m_stream.get_executor(), [self, status, encoding, payload = std::move(payload)]() mutable {
-                self->respond(status, encoding, std::move(payload));
-            });
-        });
+        m_receiver.pipeline.ingestBody(
+            signal, encoding, body,
+            [self, signal, encoding](const IngestReply& reply) {
+                const int status = httpStatusFor(reply.status);
+                std::string payload = reply.status == IngestStatus::Ok
+                    ? exportResponseBody(signal, encoding, reply.rejected, reply.partialMessage)
+                    : statusBody(encoding, grpcCodeFor(reply.status), reply.message);
+                // The reply may come from the writer thread: answer on our strand.
+                net::post(
+                    self->m_stream.get_executor(), [self, status, encoding, payload = std::move(payload)]() mutable {
+                        self->respond(status, encoding, std::move(payload));
+                    });
+            },
+            m_keyTenant);
     }
 
     void respond(int status, Encoding encoding, std::string body)
@@ -193,6 +206,8 @@ private:
             http::field::content_type, encoding == Encoding::Protobuf ? "application/x-protobuf" : "application/json");
         if (status == 429 || status == 503)
             m_response.set(http::field::retry_after, std::to_string(m_receiver.limits.retryAfterSeconds));
+        if (status == 401)
+            m_response.set(http::field::www_authenticate, "Bearer realm=\"spanlight\"");
         if (m_receiver.draining)
             m_keepAlive = false;
         m_response.keep_alive(m_keepAlive);
@@ -258,6 +273,7 @@ private:
     http::response<http::string_body> m_response;
     HttpRoute m_route;
     std::optional<PendingError> m_pendingError;
+    std::string m_keyTenant; ///< the authenticated key's tenant; empty when ingest auth is off
     std::vector<char> m_discarded;
     size_t m_discardedTotal = 0;
     bool m_keepAlive = false;

@@ -13,7 +13,39 @@ IngestPipeline::IngestPipeline(const IngestLimits& limits, TelemetryWriter& writ
 {
 }
 
-void IngestPipeline::ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply)
+namespace {
+
+/// With ingest auth on, the key decides the tenant: whatever the resource or
+/// item attributes claim is overridden, so one tenant's key cannot write
+/// another tenant's telemetry.
+void assignTenant(IngestBatch& batch, const std::string& tenant)
+{
+    for (SpanRecord& span : batch.spans)
+        span.dims.tenant = tenant;
+    for (LogRow& log : batch.logs)
+        log.dims.tenant = tenant;
+    for (MetricPointRow& point : batch.points)
+        point.dims.tenant = tenant;
+}
+
+} // namespace
+
+IngestAuthDecision IngestPipeline::authenticate(std::string_view authorization, std::string_view spanlightKeyHeader)
+{
+    if (!m_authenticator)
+        return { true, {}, {} };
+    const std::string_view key = presentedIngestKey(authorization, spanlightKeyHeader);
+    IngestAuthDecision decision = key.empty() ? IngestAuthDecision { false, {}, missingIngestKeyReason(authorization) }
+                                              : m_authenticator->check(key);
+    if (decision.allowed && decision.tenant.empty())
+        decision = { false, {}, "the ingest key has no tenant" }; // never store under "whatever the attributes say"
+    if (!decision.allowed)
+        m_stats.reject(RejectReason::Unauthenticated);
+    return decision;
+}
+
+void IngestPipeline::ingestBody(
+    Signal signal, Encoding encoding, std::string_view body, ReplyFn reply, const std::string& keyTenant)
 {
     // Bound the memory spent decoding at once: protobuf objects take a few
     // times the wire size, so many large bodies in parallel could exhaust RAM.
@@ -36,16 +68,19 @@ void IngestPipeline::ingestBody(Signal signal, Encoding encoding, std::string_vi
         return;
     }
     m_stats.decodingBytes -= size;
-    ingestConverted(signal, std::move(converted), std::move(reply));
+    ingestConverted(signal, std::move(converted), std::move(reply), keyTenant);
 }
 
-void IngestPipeline::ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply)
+void IngestPipeline::ingestConverted(
+    Signal signal, ConvertResult converted, ReplyFn reply, const std::string& keyTenant)
 {
     if (!converted.fatal.empty()) {
         m_stats.reject(RejectReason::BadRequest);
         reply({ IngestStatus::BadRequest, converted.fatal, 0, {} });
         return;
     }
+    if (!keyTenant.empty())
+        assignTenant(*converted.batch, keyTenant);
     m_stats.attributesTruncated += converted.truncated;
     if (converted.rejected > 0)
         m_stats.reject(RejectReason::InvalidItems, converted.rejected);

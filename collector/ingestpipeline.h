@@ -2,12 +2,14 @@
 
 #include "collectorstats.h"
 #include "genaisettings.h"
+#include "ingestauth.h"
 #include "ingestlimits.h"
 #include "otlpdecoder.h"
 
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -41,12 +43,25 @@ public:
     /// receivers' threads read it without a lock.
     void setGenAiSettings(GenAiSettings genai) { m_genai = std::move(genai); }
     const GenAiSettings& genAiSettings() const { return m_genai; }
+    /// Who may ingest; null (the default) lets every request in. Set before
+    /// the receivers start, like the GenAI settings.
+    void setAuthenticator(std::shared_ptr<const IngestAuthenticator> authenticator)
+    {
+        m_authenticator = std::move(authenticator);
+    }
+
+    /// Decides from a request's "Authorization" and "x-spanlight-key" values
+    /// whether it may ingest; a refusal is counted as unauthenticated. Without
+    /// an authenticator every request is allowed with an empty tenant.
+    IngestAuthDecision authenticate(std::string_view authorization, std::string_view spanlightKeyHeader);
 
     /// Decodes a (decompressed) body and queues it; \a reply runs exactly once,
-    /// possibly on the writer thread after the commit.
-    void ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply);
+    /// possibly on the writer thread after the commit. A non-empty \a keyTenant
+    /// (the authenticated key's tenant) replaces every item's tenant.
+    void ingestBody(
+        Signal signal, Encoding encoding, std::string_view body, ReplyFn reply, const std::string& keyTenant = {});
     /// Queues an already converted request (gRPC hands over parsed messages).
-    void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply);
+    void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply, const std::string& keyTenant = {});
 
     /// From now on every export is answered 503 / UNAVAILABLE (draining).
     void close()
@@ -68,6 +83,7 @@ private:
     TelemetryWriter& m_writer;
     CollectorStats& m_stats;
     GenAiSettings m_genai;
+    std::shared_ptr<const IngestAuthenticator> m_authenticator;
     mutable std::mutex m_mutex;
     std::condition_variable m_idle;
     int64_t m_inFlight = 0;

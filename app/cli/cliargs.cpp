@@ -35,6 +35,8 @@ Location resolveLocation(const QCommandLineParser& parser)
     loadConfigFile(location.configFile, &config, &location.warnings);
     location.dataDir
         = parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : config.dataDir;
+    config.dataDir = location.dataDir;
+    location.config = config;
     return location;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "appconfig.h"
 #include "output.h"
 
 #include <QString>
@@ -19,6 +20,7 @@ struct Location
     QString dataDir;
     QString configFile;
     QStringList warnings; ///< config file problems, printed but not fatal
+    AppConfig config; ///< the whole configuration, dataDir included
 
     QString databasePath() const { return dataDir + QStringLiteral("/telemetry.db"); }
     QString lockPath() const { return dataDir + QStringLiteral("/spanlight.lock"); }

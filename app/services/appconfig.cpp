@@ -1,4 +1,5 @@
 #include "appconfig.h"
+#include "controlplaneconfig.h"
 
 #include <QFileInfo>
 #include <QHostAddress>
@@ -180,6 +181,9 @@ void loadConfigFile(const QString& path, AppConfig* config, QStringList* problem
             problems->append(QStringLiteral("%1: storage/synchronous must be full or normal").arg(path));
     }
     readGenAi(ini, path, &config->receivers.genai, &known, problems);
+    readAccessSettings(ini, path, &config->access, &known, problems);
+    readIngestAuthSettings(ini, path, &config->ingestAuth, &known, problems);
+    readControlPlaneSettings(ini, path, &config->controlPlane, &config->controlPlaneSecretFile, &known, problems);
     for (const QString& key : ini.allKeys())
         if (!known.contains(key))
             problems->append(QStringLiteral("%1: unknown setting '%2' ignored").arg(path, key));
@@ -222,6 +226,9 @@ QString exampleConfig()
                            "overrides them)\ntenant_attributes=%2\n")
                 .arg(defaults.receivers.genai.captureContent ? QStringLiteral("true") : QStringLiteral("false"),
                     tenantKeys.join(QLatin1Char(',')));
+    text += accessExampleConfig();
+    text += ingestAuthExampleConfig();
+    text += controlPlaneExampleConfig();
     return text;
 }
 

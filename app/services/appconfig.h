@@ -1,6 +1,9 @@
 #pragma once
 
+#include "accessconfig.h"
 #include "collector.h"
+#include "controlplaneclient.h"
+#include "ingestauthconfig.h"
 #include "ingestlimits.h"
 #include "telemetrywriter.h"
 
@@ -20,6 +23,10 @@ struct AppConfig
     ReceiverOptions receivers; ///< ports, TLS, and how spans are read as GenAI calls (genai/*)
     IngestLimits limits;
     WriterOptions writer; ///< path is derived from dataDir at start
+    ControlPlaneOptions controlPlane; ///< control_plane/*: where pause, rotate and purge actions go
+    AccessOptions access; ///< auth/* and audit/*: sign-in, lockout, step-up, idle lock, audit key
+    IngestAuthOptions ingestAuth; ///< auth/ingest, auth/key_grace_hours: ingest keys
+    QString controlPlaneSecretFile; ///< control_plane/secret_file, absolute; the secret itself is in controlPlane
 };
 
 /// Default paths: data in the XDG data dir, config in the XDG config dir.

@@ -1,6 +1,9 @@
 #include "collectorruntime.h"
 
 #include "collector.h"
+#include "controlruntime.h"
+#include "ingestauthconfig.h"
+#include "keydirectory.h"
 #include "pricetable.h"
 #include "promptidentity.h"
 #include "queryrunner.h"
@@ -45,7 +48,7 @@ bool CollectorRuntime::start(QString* error)
     auto prices = PriceTable::load(m_config.pricingFile.toStdString(), &message);
     if (!prices) {
         *error = QStringLiteral("cannot use the price table: %1").arg(QString::fromStdString(message));
-        m_lock.reset();
+        shutdown();
         return false;
     }
     m_config.receivers.genai.prices = prices;
@@ -55,26 +58,36 @@ bool CollectorRuntime::start(QString* error)
     if (!m_writer->start(&message)) {
         *error = QStringLiteral("cannot open telemetry storage: %1").arg(QString::fromStdString(message));
         m_writer.reset();
-        m_lock.reset();
+        shutdown();
         return false;
     }
     m_queries = std::make_unique<QueryRunner>(QueryRunner::Options { m_config.writer.path, 2 });
     if (!m_queries->start(&message)) {
         *error = QStringLiteral("cannot open telemetry storage for reading: %1").arg(QString::fromStdString(message));
         m_queries.reset();
-        m_writer->stop();
-        m_writer.reset();
-        m_lock.reset();
+        shutdown();
         return false;
     }
+    // control.db before the receivers: with ingest auth on, keys decide who may send.
+    m_control = std::make_unique<ControlRuntime>(m_config);
+    if (!m_control->open(m_writer.get(), error)) {
+        m_control.reset();
+        shutdown();
+        return false;
+    }
+    if (ingestAuthRequired(m_config.ingestAuth, m_config.receivers.bind)) {
+        KeyDirectory* keys = &m_control->keys(); // outlives the receivers: shutdown() drains them first
+        m_config.receivers.ingestAuth = std::shared_ptr<const IngestAuthenticator>(keys, [](const IngestAuthenticator*) {});
+    }
+    const QString notice = ingestAuthStartupNotice(
+        m_config.ingestAuth, m_config.receivers.bind, m_control->keys().activeKeyCount());
+    if (!notice.isEmpty())
+        m_notices << notice;
     auto collector = std::make_unique<Collector>(*m_writer, m_config.limits);
     if (!collector->start(m_config.receivers, &message)) {
         *error = QString::fromStdString(message);
         collector.reset();
-        m_queries.reset();
-        m_writer->stop();
-        m_writer.reset();
-        m_lock.reset();
+        shutdown();
         return false;
     }
     m_collector = std::move(collector);
@@ -92,6 +105,7 @@ void CollectorRuntime::shutdown()
         m_collector->drain();
         m_collector.reset();
     }
+    m_control.reset(); // after the receivers (keys), before the writer (purges)
     if (m_queries) {
         m_queries->stop();
         m_queries.reset();

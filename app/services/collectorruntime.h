@@ -3,6 +3,7 @@
 #include "appconfig.h"
 
 #include <QString>
+#include <QStringList>
 #include <memory>
 
 class QLockFile;
@@ -10,6 +11,7 @@ class QLockFile;
 namespace spanlight {
 
 class Collector;
+class ControlRuntime;
 class QueryRunner;
 class TelemetryWriter;
 
@@ -32,6 +34,10 @@ public:
     TelemetryWriter& writer() { return *m_writer; }
     /// Reader threads for the console's queries (never the UI thread).
     QueryRunner& queries() { return *m_queries; }
+    /// control.db: users, keys, actions, audit (its own writer thread).
+    ControlRuntime& control() { return *m_control; }
+    /// Things the operator should read at start (e.g. how to create the first ingest key).
+    const QStringList& notices() const { return m_notices; }
     bool running() const { return m_collector != nullptr; }
     /// "http://127.0.0.1:4318" style descriptions of the listening endpoints.
     QString httpEndpoint() const;
@@ -41,7 +47,9 @@ private:
     AppConfig m_config;
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<TelemetryWriter> m_writer;
+    std::unique_ptr<ControlRuntime> m_control;
     std::unique_ptr<Collector> m_collector;
+    QStringList m_notices;
     std::unique_ptr<QueryRunner> m_queries;
 };
 

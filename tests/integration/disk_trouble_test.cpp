@@ -3,36 +3,13 @@
 // nothing stored is harmed, and ingest resumes by itself once space returns.
 
 #include "httptestclient.h"
-#include "sqliteconnection.h"
 #include "testcollector.h"
 #include "testpayloads.h"
 
-#include <future>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 using namespace spanlight;
 using namespace spanlight::test;
-
-namespace {
-
-/// Runs SQL on the writer's own connection (a maintenance command) and waits.
-int64_t onWriter(TelemetryWriter& writer, const std::string& sql)
-{
-    std::promise<int64_t> done;
-    writer.post([&](SqliteConnection& connection) {
-        sqlite3_stmt* s = nullptr;
-        int64_t value = -1;
-        if (sqlite3_prepare_v2(connection.handle(), sql.c_str(), -1, &s, nullptr) == SQLITE_OK
-            && sqlite3_step(s) == SQLITE_ROW)
-            value = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        done.set_value(value);
-    });
-    return done.get_future().get();
-}
-
-} // namespace
 
 TEST(DiskTrouble, FullDiskIs503AndIngestResumesWhenSpaceReturns)
 {
@@ -44,9 +21,9 @@ TEST(DiskTrouble, FullDiskIs503AndIngestResumesWhenSpaceReturns)
     PayloadFactory factory;
     ASSERT_EQ(http.post("/v1/traces", factory.traces(100).SerializeAsString(), "application/x-protobuf").status, 200);
 
-    const int64_t pages = onWriter(collector.writer(), "PRAGMA page_count");
+    const int64_t pages = queryOnWriter(collector.writer(), "PRAGMA page_count");
     ASSERT_GT(pages, 0);
-    onWriter(collector.writer(), "PRAGMA max_page_count=" + std::to_string(pages + 4));
+    queryOnWriter(collector.writer(), "PRAGMA max_page_count=" + std::to_string(pages + 4));
 
     // Keep sending until the file cannot grow; bounded, as a real exporter's retries are.
     HttpReply full;
@@ -64,7 +41,7 @@ TEST(DiskTrouble, FullDiskIs503AndIngestResumesWhenSpaceReturns)
     const int64_t storedBefore = collector.writer().stats().spansStored;
     EXPECT_EQ(storedBefore, 100 + 200 * sent) << "every answered batch, and nothing of the refused one";
 
-    onWriter(collector.writer(), "PRAGMA max_page_count=1073741823");
+    queryOnWriter(collector.writer(), "PRAGMA max_page_count=1073741823");
     const auto retried = factory.traces(200);
     EXPECT_EQ(http.post("/v1/traces", retried.SerializeAsString(), "application/x-protobuf").status, 200)
         << "resumes by itself";

@@ -1,5 +1,8 @@
 #include "testcollector.h"
 
+#include "sqliteconnection.h"
+
+#include <future>
 #include <sqlite3.h>
 
 namespace spanlight::test {
@@ -82,6 +85,21 @@ std::set<std::string> DbProbe::spanKeys()
 std::string DbProbe::integrityCheck()
 {
     return text("PRAGMA integrity_check");
+}
+
+int64_t queryOnWriter(TelemetryWriter& writer, const std::string& sql)
+{
+    std::promise<int64_t> done;
+    writer.post([&](SqliteConnection& connection) {
+        sqlite3_stmt* s = nullptr;
+        int64_t value = -1;
+        if (sqlite3_prepare_v2(connection.handle(), sql.c_str(), -1, &s, nullptr) == SQLITE_OK
+            && sqlite3_step(s) == SQLITE_ROW)
+            value = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        done.set_value(value);
+    });
+    return done.get_future().get();
 }
 
 } // namespace spanlight::test

@@ -56,4 +56,8 @@ private:
     sqlite3* m_db = nullptr;
 };
 
+/// Runs \a sql on the writer's own connection (a maintenance command), waits,
+/// and returns the first column of its first row (-1 when there is none).
+int64_t queryOnWriter(TelemetryWriter& writer, const std::string& sql);
+
 } // namespace spanlight::test
