@@ -42,7 +42,7 @@ QString formatCost(int64_t nanoUsd)
 }
 
 CellSpansModel::CellSpansModel(ConsoleContext* context, QObject* parent)
-    : QAbstractTableModel(parent)
+    : SpanListModel(parent)
     , m_context(context)
 {
 }
@@ -52,7 +52,7 @@ void CellSpansModel::setQuery(const CellSpansQuery& query)
     beginResetModel();
     m_query = query;
     m_query.limit = m_pageSize;
-    m_spans.clear();
+    clearRowsInReset();
     m_notices.clear();
     m_nextCursor = 0;
     m_active = true;
@@ -64,7 +64,7 @@ void CellSpansModel::setQuery(const CellSpansQuery& query)
 void CellSpansModel::clear()
 {
     beginResetModel();
-    m_spans.clear();
+    clearRowsInReset();
     m_notices.clear();
     m_nextCursor = 0;
     m_active = false;
@@ -81,7 +81,11 @@ void CellSpansModel::ask(int64_t cursor)
     const uint64_t generation = m_generation;
     m_context->ask(
         this, "heatmap.cellspans",
-        [q](sqlite3* db, const QueryControl& control) { return queryCellSpans(db, q, control); },
+        [q](sqlite3* db, const QueryControl& control) {
+            CellSpansResult result = queryCellSpans(db, q, control);
+            sortNewestFirst(result.spans); // here, not on the UI thread
+            return result;
+        },
         [this, generation](CellSpansResult result) { apply(generation, std::move(result)); });
 }
 
@@ -97,19 +101,8 @@ void CellSpansModel::apply(uint64_t generation, CellSpansResult result)
         m_notices << tr("Reading the spans failed: %1").arg(QString::fromStdString(result.error));
     // An interrupted page is incomplete: stop paging rather than skip spans.
     m_nextCursor = result.ok() && !result.interrupted ? result.nextCursor : 0;
-    if (!result.spans.empty()) {
-        const int first = static_cast<int>(m_spans.size());
-        beginInsertRows({}, first, first + static_cast<int>(result.spans.size()) - 1);
-        m_spans.insert(
-            m_spans.end(), std::make_move_iterator(result.spans.begin()), std::make_move_iterator(result.spans.end()));
-        endInsertRows();
-    }
+    mergeRows(std::move(result.spans));
     emit pageApplied();
-}
-
-int CellSpansModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_spans.size());
 }
 
 int CellSpansModel::columnCount(const QModelIndex& parent) const
@@ -181,7 +174,7 @@ QVariant CellSpansModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const SpanSummary& s = m_spans[static_cast<size_t>(index.row())];
+    const SpanSummary& s = span(index.row());
     switch (role) {
     case Qt::DisplayRole:
         return display(s, index.column());

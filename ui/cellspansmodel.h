@@ -1,9 +1,9 @@
 #pragma once
 
 #include "records.h"
-#include "spanquery.h"
+#include "spanlistmodel.h"
 
-#include <QAbstractTableModel>
+#include <QStringList>
 #include <algorithm>
 #include <vector>
 
@@ -11,11 +11,11 @@ namespace spanlight {
 
 class ConsoleContext;
 
-/// The raw spans of one heatmap cell, newest first, one page at a time:
-/// canFetchMore/fetchMore follow queryCellSpans' keyset cursor, each page is
-/// asked on a reader thread through the ConsoleContext and appended in one
-/// beginInsertRows batch when it arrives.
-class CellSpansModel : public QAbstractTableModel
+/// The raw spans of one heatmap cell, newest start first, one page at a time:
+/// canFetchMore/fetchMore follow queryCellSpans' keyset cursor (a rowid, so
+/// arrival order), each page is asked and sorted on a reader thread through
+/// the ConsoleContext and merged in at its places when it arrives.
+class CellSpansModel : public SpanListModel
 {
     Q_OBJECT
 public:
@@ -35,11 +35,9 @@ public:
     void setPageSize(int spans) { m_pageSize = std::max(1, spans); }
     const CellSpansQuery& query() const { return m_query; }
     bool loading() const { return m_loading; }
-    const SpanSummary& span(int row) const { return m_spans.at(static_cast<size_t>(row)); }
     /// Notices and errors of the pages read so far.
     QStringList notices() const { return m_notices; }
 
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
@@ -63,7 +61,6 @@ private:
     bool m_loading = false;
     int64_t m_nextCursor = 0;
     uint64_t m_generation = 0; ///< pages of an older query are dropped even if delivered
-    std::vector<SpanSummary> m_spans;
     QStringList m_notices;
 };
 

@@ -46,6 +46,7 @@ public:
     /// a newer request on the channel superseded it or \a receiver is gone.
     template <typename Query, typename Apply> void ask(QObject* receiver, const char* channel, Query query, Apply apply)
     {
+        emit asked(QByteArray(channel));
         QPointer<QObject> guard(receiver);
         QueryRunner* runner = m_runner;
         runner->submit(channel, std::move(query), [guard, runner, apply](QueryRunner::Ticket ticket, auto result) {
@@ -66,6 +67,8 @@ signals:
     void selectionChanged();
     /// New spans were committed; emitted at most every 250 ms (live views refresh).
     void dataChanged();
+    /// A view asked for a query on \a channel (tests count a page's queries with it).
+    void asked(const QByteArray& channel);
 
 private:
     void poll();

@@ -1,19 +1,15 @@
 #include "failingpromptsview.h"
 
 #include "consolecontext.h"
+#include "failingpromptdetail.h"
 #include "failingpromptsmodel.h"
-#include "failingtracesmodel.h"
 #include "prompttrendquery.h"
-#include "spanservicequery.h"
 #include "trenddelegate.h"
 
 #include <QButtonGroup>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPlainTextEdit>
-#include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -32,17 +28,9 @@ struct FailingPromptsReport : QueryStatus
     PromptTrendResult trends;
 };
 
-struct FailingTracesReport : QueryStatus
-{
-    QString fingerprint;
-    FailingTracesResult traces;
-    SpanServicesResult services;
-};
-
 namespace {
 
 constexpr int kShownPrompts = 50;
-constexpr int kExampleTraces = 12;
 
 /// Sparkline columns: about 24–48 over any range, on widths that divide hours and days.
 int trendColumnMinutes(const TimeRange& range)
@@ -73,20 +61,14 @@ FailingPromptsView::FailingPromptsView(ConsoleContext* context, QWidget* parent)
     : QWidget(parent)
     , m_context(context)
     , m_channel("failing-prompts:" + std::to_string(reinterpret_cast<quintptr>(this)))
-    , m_detailChannel("failing-traces:" + std::to_string(reinterpret_cast<quintptr>(this)))
     , m_prompts(new FailingPromptsModel(this))
-    , m_traces(new FailingTracesModel(this))
     , m_promptTable(makeTable(this))
-    , m_traceTable(makeTable(this))
+    , m_detail(new FailingPromptDetail(context, this))
     , m_rankingButtons(new QButtonGroup(this))
     , m_minVolume(new QSpinBox(this))
     , m_notice(new QLabel(this))
     , m_empty(new QLabel(tr("Loading failing prompts…"), this))
     , m_pages(new QStackedWidget(this))
-    , m_detailTitle(new QLabel(this))
-    , m_detailStatus(new QLabel(this))
-    , m_filterButton(new QPushButton(tr("Filter to this prompt"), this))
-    , m_example(new QPlainTextEdit(this))
 {
     auto* layout = new QVBoxLayout(this);
     auto* bar = new QHBoxLayout;
@@ -120,45 +102,9 @@ FailingPromptsView::FailingPromptsView(ConsoleContext* context, QWidget* parent)
     m_promptTable->setItemDelegateForColumn(
         FailingPromptsModel::Trend, new TrendDelegate(FailingPromptsModel::TrendRole, m_promptTable));
     m_promptTable->horizontalHeader()->resizeSection(FailingPromptsModel::Prompt, 300);
-    m_traceTable->setModel(m_traces);
-    m_traceTable->verticalHeader()->hide();
-    m_traceTable->setToolTip(tr("Double-click a trace to open it"));
-    m_example->setReadOnly(true);
-    m_example->setPlaceholderText(tr("No example text was captured for this prompt: content capture is off "
-                                     "(genai/capture_content), or its content never reached the collector."));
-
-    auto* detail = new QGroupBox(tr("Selected prompt"), this);
-    auto* detailLayout = new QVBoxLayout(detail);
-    auto* titleRow = new QHBoxLayout;
-    m_detailTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detailTitle->setMinimumWidth(100);
-    titleRow->addWidget(m_detailTitle, 1);
-    m_filterButton->setToolTip(tr("Narrow every view to this prompt"));
-    m_filterButton->setEnabled(false);
-    titleRow->addWidget(m_filterButton);
-    detailLayout->addLayout(titleRow);
-    auto* detailSplit = new QSplitter(Qt::Horizontal, detail);
-    auto* tracesBox = new QWidget(detailSplit);
-    auto* tracesLayout = new QVBoxLayout(tracesBox);
-    tracesLayout->setContentsMargins(0, 0, 0, 0);
-    tracesLayout->addWidget(new QLabel(tr("Example failing traces"), tracesBox));
-    tracesLayout->addWidget(m_traceTable, 1);
-    m_detailStatus->setForegroundRole(QPalette::PlaceholderText);
-    tracesLayout->addWidget(m_detailStatus);
-    auto* exampleBox = new QWidget(detailSplit);
-    auto* exampleLayout = new QVBoxLayout(exampleBox);
-    exampleLayout->setContentsMargins(0, 0, 0, 0);
-    exampleLayout->addWidget(new QLabel(tr("Example prompt text"), exampleBox));
-    exampleLayout->addWidget(m_example, 1);
-    detailSplit->addWidget(tracesBox);
-    detailSplit->addWidget(exampleBox);
-    detailSplit->setStretchFactor(0, 3);
-    detailSplit->setStretchFactor(1, 2);
-    detailLayout->addWidget(detailSplit, 1);
-
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_promptTable);
-    split->addWidget(detail);
+    split->addWidget(m_detail);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     m_empty->setAlignment(Qt::AlignCenter);
@@ -176,13 +122,11 @@ FailingPromptsView::FailingPromptsView(ConsoleContext* context, QWidget* parent)
     });
     connect(m_promptTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &FailingPromptsView::selectionChanged);
-    connect(m_filterButton, &QPushButton::clicked, this, &FailingPromptsView::filterToSelectedPrompt);
-    connect(m_traceTable, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
-        if (const FailingSpanSample* sample = m_traces->sampleAt(index.row()))
-            emit traceRequested(sample->traceId);
-    });
+    connect(m_detail, &FailingPromptDetail::filterRequested, this, &FailingPromptsView::filterToSelectedPrompt);
+    connect(m_detail, &FailingPromptDetail::traceRequested, this, &FailingPromptsView::traceRequested);
+    connect(m_detail, &FailingPromptDetail::detailApplied, this, &FailingPromptsView::detailApplied);
     connect(m_context, &ConsoleContext::selectionChanged, this, [this] {
-        m_detailStale = true;
+        m_detail->markStale();
         if (isVisible())
             refresh();
         else
@@ -191,10 +135,12 @@ FailingPromptsView::FailingPromptsView(ConsoleContext* context, QWidget* parent)
     connect(m_context, &ConsoleContext::dataChanged, this, [this] {
         if (!m_context->live())
             return;
-        if (isVisible())
-            refresh();
-        else
+        if (!isVisible())
             m_stale = true;
+        else if (m_inFlight)
+            m_again = true; // one job at a time: a newer one would interrupt it, again and again under load
+        else
+            refresh();
     });
     m_stale = true; // asked for when first shown
 }
@@ -221,9 +167,19 @@ void FailingPromptsView::setRanking(Ranking ranking)
     showRanking();
 }
 
+FailingTracesModel* FailingPromptsView::traceModel() const
+{
+    return m_detail->traceModel();
+}
+
+QTableView* FailingPromptsView::traceTable() const
+{
+    return m_detail->traceTable();
+}
+
 QString FailingPromptsView::exampleText() const
 {
-    return m_example->toPlainText().isEmpty() ? m_example->placeholderText() : m_example->toPlainText();
+    return m_detail->exampleText();
 }
 
 QString FailingPromptsView::emptyText() const
@@ -241,6 +197,8 @@ void FailingPromptsView::showEvent(QShowEvent* event)
 void FailingPromptsView::refresh()
 {
     m_stale = false;
+    m_again = false;
+    m_inFlight = true;
     const TimeRange range = m_context->range();
     const QueryFilters filters = m_context->filters();
     FailingPromptsQuery query;
@@ -265,12 +223,22 @@ void FailingPromptsView::refresh()
                 report.trends = queryPromptTrends(db, trends, control);
             return report;
         },
-        [this](FailingPromptsReport report) { apply(report); });
+        [this](FailingPromptsReport report) {
+            m_inFlight = false;
+            apply(std::move(report));
+            if (m_again) {
+                if (isVisible())
+                    refresh();
+                else
+                    m_stale = true;
+            }
+        });
 }
 
-void FailingPromptsView::apply(const FailingPromptsReport& report)
+void FailingPromptsView::apply(FailingPromptsReport answer)
 {
-    m_report = std::make_unique<FailingPromptsReport>(report);
+    m_report = std::make_unique<FailingPromptsReport>(std::move(answer));
+    const FailingPromptsReport& report = *m_report;
     QStringList notes;
     const QueryFilters& filters = m_context->filters();
     if (!filters.service.empty() || !filters.model.empty() || !filters.prompt.empty()
@@ -341,76 +309,7 @@ void FailingPromptsView::selectionChanged()
     const QModelIndexList rows = m_promptTable->selectionModel()->selectedRows();
     const FailingPrompt* prompt = rows.isEmpty() ? nullptr : m_prompts->promptAt(rows.front().row());
     m_selected = prompt ? QString::fromStdString(prompt->fingerprint) : QString();
-    m_filterButton->setEnabled(prompt != nullptr);
-    if (!prompt) {
-        m_detailTitle->clear();
-        m_example->clear();
-        m_traces->clear();
-        m_detailShown.clear();
-        return;
-    }
-    m_detailTitle->setText(QStringLiteral("<b>%1</b> · %2 · %3")
-                               .arg(QString::fromStdString(prompt->label).toHtmlEscaped(), m_selected,
-                                   FailingPromptsModel::sourceText(prompt->source)));
-    const QString example = QString::fromStdString(prompt->example);
-    if (m_example->toPlainText() != example) // live refreshes must not reset what the user is reading
-        m_example->setPlainText(example);
-    if (m_selected != m_detailShown || m_detailStale)
-        askDetail();
-}
-
-void FailingPromptsView::askDetail()
-{
-    m_detailStale = false;
-    m_detailShown = m_selected;
-    m_traces->clear();
-    m_detailStatus->setText(tr("Looking for failing traces…"));
-    const QueryFilters filters = m_context->filters();
-    FailingTracesQuery query;
-    query.range = m_context->range();
-    query.prompt = m_selected.toStdString();
-    query.tenant = filters.tenant;
-    query.environment = filters.environment;
-    query.limit = kExampleTraces;
-    const QString fingerprint = m_selected;
-    m_context->ask(
-        this, m_detailChannel.c_str(),
-        [query, fingerprint](sqlite3* db, const QueryControl& control) {
-            FailingTracesReport report;
-            report.fingerprint = fingerprint;
-            report.traces = queryFailingTraces(db, query, control);
-            std::vector<SpanAt> spans;
-            for (const FailingSpanSample& s : report.traces.samples)
-                spans.push_back({ s.spanId, s.startNs });
-            if (report.traces.ok())
-                report.services = querySpanServices(db, spans, query.maxScannedRows, control);
-            return report;
-        },
-        [this](FailingTracesReport report) { applyDetail(report); });
-}
-
-void FailingPromptsView::applyDetail(const FailingTracesReport& report)
-{
-    if (report.fingerprint != m_detailShown)
-        return; // the selection moved on; its own answer is on the way
-    const FailingTracesResult& traces = report.traces;
-    m_traces->update(traces.samples, report.services.services);
-    if (!traces.ok())
-        m_detailStatus->setText(tr("Failing traces could not be read: %1").arg(QString::fromStdString(traces.error)));
-    else if (traces.samples.empty())
-        m_detailStatus->setText(traces.notices.empty()
-                ? tr("No failing span of this prompt is left among the raw spans of this range.")
-                : QString::fromStdString(traces.notices.front()));
-    else
-        m_detailStatus->setText(
-            tr("The newest %1 failing traces%2.")
-                .arg(traces.samples.size())
-                .arg(traces.scanCapped ? tr(" among the most recent spans (scan bounded)") : QString()));
-    // At most a dozen rows, asked for only when the selection or the range
-    // changes: fitting them to each prompt's services and errors is cheap.
-    if (m_traces->rowCount() > 0)
-        m_traceTable->resizeColumnsToContents();
-    emit detailApplied();
+    m_detail->showPrompt(prompt);
 }
 
 void FailingPromptsView::filterToSelectedPrompt()

@@ -8,8 +8,6 @@
 
 class QButtonGroup;
 class QLabel;
-class QPlainTextEdit;
-class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 class QTableView;
@@ -17,10 +15,10 @@ class QTableView;
 namespace spanlight {
 
 class ConsoleContext;
+class FailingPromptDetail;
 class FailingPromptsModel;
 class FailingTracesModel;
 struct FailingPromptsReport;
-struct FailingTracesReport;
 
 /// Failing prompts view (issue 4, item 5): prompts ranked by failures or by
 /// failure rate (above a volume floor) with a failure trend each, and for the
@@ -35,9 +33,9 @@ public:
     ~FailingPromptsView() override;
 
     FailingPromptsModel* promptModel() const { return m_prompts; }
-    FailingTracesModel* traceModel() const { return m_traces; }
+    FailingTracesModel* traceModel() const;
     QTableView* promptTable() const { return m_promptTable; }
-    QTableView* traceTable() const { return m_traceTable; }
+    QTableView* traceTable() const;
     Ranking ranking() const { return m_ranking; }
     int minimumVolume() const;
     /// The fingerprint of the selected prompt, empty when none.
@@ -63,35 +61,27 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    void apply(const FailingPromptsReport& report);
+    void apply(FailingPromptsReport answer);
     void showRanking();
     void selectionChanged();
-    void askDetail();
-    void applyDetail(const FailingTracesReport& report);
 
     ConsoleContext* m_context;
     std::string m_channel;
-    std::string m_detailChannel;
     FailingPromptsModel* m_prompts;
-    FailingTracesModel* m_traces;
     QTableView* m_promptTable;
-    QTableView* m_traceTable;
+    FailingPromptDetail* m_detail;
     QButtonGroup* m_rankingButtons;
     QSpinBox* m_minVolume;
     QLabel* m_notice;
     QLabel* m_empty;
     QStackedWidget* m_pages;
-    QLabel* m_detailTitle;
-    QLabel* m_detailStatus;
-    QPushButton* m_filterButton;
-    QPlainTextEdit* m_example;
     std::unique_ptr<FailingPromptsReport> m_report;
     Ranking m_ranking = Ranking::ByFailures;
     QString m_selected; ///< fingerprint
-    QString m_detailShown; ///< fingerprint whose traces are shown or asked for
-    bool m_stale = false;
+    bool m_stale = false; ///< new data or another range while hidden
+    bool m_inFlight = false; ///< a ranking job is running
+    bool m_again = false; ///< new data arrived while it ran: ask again when it is done
     bool m_promptsSized = false;
-    bool m_detailStale = false; ///< the range changed: ask for the traces again
 };
 
 } // namespace spanlight

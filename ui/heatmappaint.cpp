@@ -3,8 +3,10 @@
 
 #include "heatmapscale.h"
 #include "heatmapwidget.h"
+#include "palettes.h"
 
 #include <QPainter>
+#include <algorithm>
 
 namespace spanlight {
 
@@ -46,10 +48,10 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
 void HeatmapWidget::paintAxes(QPainter& p) const
 {
     const QColor text = palette().color(QPalette::WindowText);
-    QColor grid = palette().color(QPalette::Mid);
-    grid.setAlphaF(0.35f);
-    QColor majorGrid = grid;
-    majorGrid.setAlphaF(0.7f);
+    // Opaque: translucent vertical lines are blended by worker threads the UI thread waits for.
+    const QColor base = palette().color(QPalette::Base), mid = palette().color(QPalette::Mid);
+    const QColor grid = opaqueBlend(mid, 0.35, base);
+    const QColor majorGrid = opaqueBlend(mid, 0.7, base);
     const QFontMetricsF fm(font());
 
     // Latency: grid lines under the cells, labels on the left.
@@ -161,6 +163,22 @@ void HeatmapWidget::paintOverlays(QPainter& p) const
     p.setBrush(Qt::NoBrush);
 }
 
+const QImage& HeatmapWidget::legendImage() const
+{
+    // The colour bar once per size, then a plain image copy: a gradient fill
+    // is blended row by row on every repaint (and by worker threads).
+    const QSize size = m_legendBar.size().toSize() * devicePixelRatio();
+    if (m_legendImage.size() != size && !size.isEmpty()) {
+        m_legendImage = QImage(size, QImage::Format_RGB32);
+        for (int y = 0; y < size.height(); ++y) {
+            const QRgb colour = heatColour(1.0 - double(y) / std::max(1, size.height() - 1)).rgb();
+            std::fill_n(reinterpret_cast<QRgb*>(m_legendImage.scanLine(y)), size.width(), colour);
+        }
+        m_legendImage.setDevicePixelRatio(devicePixelRatio());
+    }
+    return m_legendImage;
+}
+
 void HeatmapWidget::paintLegend(QPainter& p) const
 {
     const QFontMetricsF fm(font());
@@ -170,10 +188,7 @@ void HeatmapWidget::paintLegend(QPainter& p) const
     p.drawText(QRectF(m_legendBar.left(), m_plot.top(), width() - m_legendBar.left(), fm.height()),
         Qt::AlignLeft | Qt::AlignVCenter, tr("Spans per cell"));
     if (m_legendBar.height() >= 20 && m_result.maxCount > 0) {
-        QLinearGradient gradient(m_legendBar.bottomLeft(), m_legendBar.topLeft());
-        for (int i = 0; i <= 10; ++i)
-            gradient.setColorAt(i / 10.0, heatColour(i / 10.0));
-        p.fillRect(m_legendBar, gradient);
+        p.drawImage(m_legendBar, legendImage());
         p.setPen(QPen(palette().color(QPalette::Mid), 1));
         p.drawRect(m_legendBar);
         p.setPen(text);

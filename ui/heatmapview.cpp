@@ -156,7 +156,14 @@ HeatmapView::HeatmapView(ConsoleContext* context, QWidget* parent)
             m_stale = true;
     });
     connect(m_context, &ConsoleContext::dataChanged, this, [this] {
-        if (m_context->live() && isVisible())
+        if (!m_context->live())
+            return;
+        // Hidden pages do not query on every commit; they catch up when shown.
+        if (!isVisible())
+            m_stale = true;
+        else if (m_inFlight)
+            m_again = true; // one query at a time: a newer one would interrupt it, again and again under load
+        else
             refresh();
     });
     clearDetails();
@@ -193,13 +200,24 @@ void HeatmapView::refresh()
 {
     m_asked = true;
     m_stale = false;
+    m_again = false;
+    m_inFlight = true;
     HeatmapQuery query;
     query.range = m_context->range();
     query.columnMinutes = m_context->columnMinutes();
     query.filters = m_context->filters();
     m_context->ask(
         this, "heatmap", [query](sqlite3* db, const QueryControl& control) { return queryHeatmap(db, query, control); },
-        [this, query](HeatmapResult result) { applyResult(query, std::move(result)); });
+        [this, query](HeatmapResult result) {
+            m_inFlight = false;
+            applyResult(query, std::move(result));
+            if (m_again) {
+                if (isVisible())
+                    refresh();
+                else
+                    m_stale = true;
+            }
+        });
 }
 
 void HeatmapView::applyResult(const HeatmapQuery& query, HeatmapResult result)

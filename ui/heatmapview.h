@@ -67,7 +67,9 @@ private:
     ConsoleContext* m_context;
     HeatmapQuery m_query;
     bool m_asked = false;
-    bool m_stale = false; ///< the selection changed while hidden
+    bool m_stale = false; ///< the selection or the data changed while hidden
+    bool m_inFlight = false; ///< a heatmap query is running
+    bool m_again = false; ///< new data arrived while it ran: ask again when it is done
     QLabel* m_summary;
     QLabel* m_notices;
     QCheckBox* m_errorToggle;

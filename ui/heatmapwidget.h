@@ -3,6 +3,7 @@
 #include "heatmapquery.h"
 
 #include <QColor>
+#include <QImage>
 #include <QPointF>
 #include <QRectF>
 #include <QWidget>
@@ -100,6 +101,7 @@ private:
     void paintCells(QPainter& p) const;
     void paintAxes(QPainter& p) const;
     void paintLegend(QPainter& p) const;
+    const QImage& legendImage() const;
     void paintPercentiles(QPainter& p) const;
     void paintOverlays(QPainter& p) const;
 
@@ -118,6 +120,7 @@ private:
     std::vector<Tick> m_latencyTicks;
     std::vector<LegendTick> m_legendTicks;
     std::vector<std::vector<QPointF>> m_percentilePaths[3]; ///< p50, p95, p99: runs of non-empty columns
+    mutable QImage m_legendImage; ///< the colour bar, drawn once per size
 
     // Interaction.
     int m_focusColumn = -1;

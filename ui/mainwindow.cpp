@@ -1,12 +1,16 @@
 #include "mainwindow.h"
 
+#include "actionrunner.h"
+#include "auditview.h"
 #include "consolecontext.h"
 #include "consolestatusbar.h"
 #include "failingpromptsview.h"
 #include "filterbar.h"
 #include "heatmapview.h"
 #include "overviewview.h"
+#include "sessionguard.h"
 #include "spendview.h"
+#include "tenantsview.h"
 #include "tracesview.h"
 
 #include <QAction>
@@ -47,6 +51,10 @@ QString pageTitle(MainWindow::Page page)
         return QObject::tr("Failing prompts");
     case MainWindow::Page::Ingest:
         return QObject::tr("Ingest");
+    case MainWindow::Page::Tenants:
+        return QObject::tr("Tenants");
+    case MainWindow::Page::Audit:
+        return QObject::tr("Audit log");
     }
     return {};
 }
@@ -54,15 +62,28 @@ QString pageTitle(MainWindow::Page page)
 } // namespace
 
 MainWindow::MainWindow(ConsoleContext* context, IngestStatusPage::SnapshotSource snapshots, QWidget* parent)
+    : MainWindow(context, std::move(snapshots), nullptr, Session(), parent)
+{
+}
+
+MainWindow::MainWindow(ConsoleContext* context, IngestStatusPage::SnapshotSource snapshots, ControlRuntime* control,
+    const Session& session, QWidget* parent)
     : QMainWindow(parent)
     , m_context(context)
+    , m_control(control)
     , m_filterBar(new FilterBar(context, this))
     , m_statusBar(new ConsoleStatusBar(context, snapshots, this))
     , m_sidebar(new QListWidget(this))
     , m_stack(new QStackedWidget(this))
 {
-    setWindowTitle(tr("Spanlight"));
     setStatusBar(m_statusBar);
+    if (m_control) {
+        // One worker for everything control.db does; the guard holds who is signed in.
+        m_runner = new ActionRunner(m_control, this);
+        m_guard = new SessionGuard(m_runner, session, this);
+        connect(m_guard, &SessionGuard::sessionChanged, this, &MainWindow::updateTitle);
+    }
+    updateTitle();
     buildPages(std::move(snapshots));
     buildMenus();
     connectDrillDowns();
@@ -108,7 +129,13 @@ void MainWindow::buildPages(IngestStatusPage::SnapshotSource snapshots)
     m_pages[size_t(Page::FailingPrompts)] = m_failing;
     m_ingest = new IngestStatusPage(std::move(snapshots), this);
     m_pages[size_t(Page::Ingest)] = m_ingest;
-    for (int i = 0; i < kPageCount; ++i) {
+    if (m_control) {
+        m_tenants = new TenantsView(m_context, m_runner, m_guard, this);
+        m_pages[size_t(Page::Tenants)] = m_tenants;
+        m_audit = new AuditView(m_runner, m_guard, this);
+        m_pages[size_t(Page::Audit)] = m_audit;
+    }
+    for (int i = 0; i < pageCount(); ++i) {
         const auto page = static_cast<Page>(i);
         m_stack->addWidget(m_pages[i]);
         auto* item = new QListWidgetItem(pageTitle(page), m_sidebar);
@@ -120,11 +147,15 @@ void MainWindow::buildPages(IngestStatusPage::SnapshotSource snapshots)
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    if (m_guard) {
+        file->addAction(tr("&Lock"), m_guard, &SessionGuard::lock);
+        file->addSeparator();
+    }
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < kPageCount; ++i) {
+    for (int i = 0; i < pageCount(); ++i) {
         QAction* go
             = view->addAction(pageTitle(static_cast<Page>(i)), this, [this, i] { showPage(static_cast<Page>(i)); });
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
@@ -166,7 +197,8 @@ MainWindow::Page MainWindow::currentPage() const
 
 QString MainWindow::pageKey(Page page)
 {
-    static const char* const keys[] = { "overview", "heatmap", "traces", "spend", "failing-prompts", "ingest" };
+    static const char* const keys[]
+        = { "overview", "heatmap", "traces", "spend", "failing-prompts", "ingest", "tenants", "audit" };
     return QString::fromLatin1(keys[static_cast<int>(page)]);
 }
 
@@ -190,6 +222,20 @@ void MainWindow::refreshAll()
     m_statusBar->refreshCounters();
     m_statusBar->refreshStorage();
     m_ingest->refresh();
+    if (m_tenants)
+        m_tenants->refresh();
+    if (m_audit)
+        m_audit->refresh();
+}
+
+void MainWindow::updateTitle()
+{
+    if (!m_guard || !m_guard->session().valid()) {
+        setWindowTitle(tr("Spanlight"));
+        return;
+    }
+    const Session& session = m_guard->session();
+    setWindowTitle(tr("Spanlight — %1 (%2)").arg(session.user, roleName(session.role)));
 }
 
 void MainWindow::restoreSettings()
@@ -198,7 +244,7 @@ void MainWindow::restoreSettings()
     setTheme(themeFromName(settings.value(kThemeKey).toString()));
     const QString key = settings.value(kPageKey).toString();
     int page = 0;
-    for (int i = 0; i < kPageCount; ++i)
+    for (int i = 0; i < pageCount(); ++i)
         if (pageKey(static_cast<Page>(i)) == key)
             page = i;
     showPage(static_cast<Page>(page));

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QStyle>
 #include <QStyleFactory>
+#include <algorithm>
 
 namespace spanlight {
 
@@ -111,6 +112,14 @@ QColor themeWarning(const QPalette& palette)
 QColor themeError(const QPalette& palette)
 {
     return isDark(palette) ? QColor(0xff, 0x6b, 0x6b) : QColor(0xc6, 0x28, 0x28);
+}
+
+QColor opaqueBlend(const QColor& top, double opacity, const QColor& bottom)
+{
+    const double a = std::clamp(opacity, 0.0, 1.0);
+    const auto mix = [a](double t, double b) { return a * t + (1 - a) * b; };
+    return QColor::fromRgbF(static_cast<float>(mix(top.redF(), bottom.redF())),
+        static_cast<float>(mix(top.greenF(), bottom.greenF())), static_cast<float>(mix(top.blueF(), bottom.blueF())));
 }
 
 QString themeName(Theme theme)

@@ -28,6 +28,12 @@ QColor themeAccent(const QPalette& palette); ///< series lines, selection
 QColor themeWarning(const QPalette& palette); ///< unpriced models, partial data
 QColor themeError(const QPalette& palette); ///< errors, failed commits
 
+/// \a top at \a opacity over \a bottom, as one opaque colour. Live widgets
+/// draw grid lines with it: Qt's raster engine hands a translucent line of
+/// many pixel rows to worker threads and waits for them (a stall when the
+/// cores are busy), while an opaque one is a plain fill.
+QColor opaqueBlend(const QColor& top, double opacity, const QColor& bottom);
+
 QString themeName(Theme theme); ///< "light" / "dark", as stored in QSettings
 Theme themeFromName(const QString& name);
 

@@ -24,7 +24,7 @@ int64_t totalTokens(const SpanSummary& s)
 } // namespace
 
 SpanTableModel::SpanTableModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : SpanListModel(parent)
 {
     // Zero-timer: however many pages arrive in one event-loop turn, one insert.
     m_flush.setSingleShot(true);
@@ -35,7 +35,7 @@ SpanTableModel::SpanTableModel(QObject* parent)
 void SpanTableModel::reset(uint64_t generation)
 {
     beginResetModel();
-    m_rows.clear();
+    clearRowsInReset();
     m_pending.clear();
     m_flush.stop();
     m_generation = generation;
@@ -58,14 +58,38 @@ void SpanTableModel::appendPage(uint64_t generation, std::vector<SpanSummary> sp
     m_flush.start();
 }
 
-void SpanTableModel::prependNewer(uint64_t generation, std::vector<SpanSummary> spans)
+void SpanTableModel::insertNewer(uint64_t generation, std::vector<SpanSummary> spans)
 {
     if (generation != m_generation || spans.empty())
         return;
-    beginInsertRows({}, 0, static_cast<int>(spans.size()) - 1);
-    m_rows.insert(m_rows.begin(), std::make_move_iterator(spans.begin()), std::make_move_iterator(spans.end()));
-    endInsertRows();
+    mergeRows(std::move(spans));
     emit rowsLoaded();
+}
+
+void SpanTableModel::restartWith(uint64_t generation, std::vector<SpanSummary> spans, int64_t nextCursor)
+{
+    if (generation != m_generation)
+        return;
+    m_pending.clear();
+    m_flush.stop();
+    m_nextCursor = nextCursor;
+    m_fetching = false;
+    m_paused = false;
+    m_continue = false;
+    replaceRows(std::move(spans));
+    emit rowsLoaded();
+}
+
+void SpanTableModel::keepNewestStored(uint64_t generation, int keep)
+{
+    if (generation != m_generation || m_fetching || !m_pending.empty() || keep < 1)
+        return;
+    if (const int64_t cutoff = dropOldestStored(static_cast<size_t>(keep))) {
+        m_nextCursor = cutoff; // the next page starts below the oldest row kept
+        m_paused = false;
+        m_continue = false;
+        emit rowsLoaded();
+    }
 }
 
 void SpanTableModel::continueScan()
@@ -88,30 +112,22 @@ void SpanTableModel::setShowDates(bool show)
     if (show == m_showDates)
         return;
     m_showDates = show;
-    if (!m_rows.empty())
+    if (rowCount() > 0)
         emit dataChanged(index(0, Start), index(rowCount() - 1, Start), { Qt::DisplayRole });
 }
 
 void SpanTableModel::flush()
 {
     if (!m_pending.empty()) {
-        const int first = rowCount();
-        beginInsertRows({}, first, first + static_cast<int>(m_pending.size()) - 1);
-        m_rows.insert(
-            m_rows.end(), std::make_move_iterator(m_pending.begin()), std::make_move_iterator(m_pending.end()));
-        m_pending.clear();
-        endInsertRows();
+        std::vector<SpanSummary> batch;
+        batch.swap(m_pending);
+        mergeRows(std::move(batch));
     }
     emit rowsLoaded();
     if (m_continue) {
         m_continue = false;
         fetchMore({});
     }
-}
-
-int SpanTableModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 int SpanTableModel::columnCount(const QModelIndex& parent) const
@@ -187,7 +203,7 @@ QVariant SpanTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.parent().isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
         return {};
-    const SpanSummary& s = m_rows[static_cast<size_t>(index.row())];
+    const SpanSummary& s = span(index.row());
     switch (role) {
     case Qt::DisplayRole:
         return display(s, index.column());

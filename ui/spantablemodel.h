@@ -1,19 +1,19 @@
 #pragma once
 
-#include "spanquery.h"
+#include "spanlistmodel.h"
 
-#include <QAbstractTableModel>
 #include <QTimer>
 #include <vector>
 
 namespace spanlight {
 
-/// Pages of span search results as a flat table, newest first. A thin adapter:
-/// it asks for more through moreRequested() (the view runs the query) and
-/// takes pages back with appendPage(); rows queued in one event-loop turn go
-/// in with one beginInsertRows (Wireshark's packet list). Pages of an older
-/// generation (a search that was replaced) are dropped.
-class SpanTableModel : public QAbstractTableModel
+/// Pages of span search results as a flat table, newest start first. A thin
+/// adapter: it asks for more through moreRequested() (the view runs the
+/// query) and takes pages back with appendPage(); rows queued in one
+/// event-loop turn go in together, each at its place (Wireshark's packet
+/// list, SpanListModel). Pages of an older generation (a search that was
+/// replaced) are dropped.
+class SpanTableModel : public SpanListModel
 {
     Q_OBJECT
 public:
@@ -41,8 +41,15 @@ public:
     };
     /// A page of \a generation; \a nextCursor 0 means nothing older is left.
     void appendPage(uint64_t generation, std::vector<SpanSummary> spans, int64_t nextCursor, PageEnd end);
-    /// Spans stored after the newest row, newest first: inserted at the top.
-    void prependNewer(uint64_t generation, std::vector<SpanSummary> spans);
+    /// Spans stored after the newest row (live mode): each goes in at its place.
+    void insertNewer(uint64_t generation, std::vector<SpanSummary> spans);
+    /// Live mode with more new spans than a page while nobody reads the table:
+    /// \a spans (the newest page) replace the rows, and paging goes on from
+    /// \a nextCursor, as if the search had just started; no reset, no second query.
+    void restartWith(uint64_t generation, std::vector<SpanSummary> spans, int64_t nextCursor);
+    /// Live mode while nobody reads the table: keeps the \a keep newest stored
+    /// rows and lets paging go on below them, so tail -f does not grow forever.
+    void keepNewestStored(uint64_t generation, int keep);
     /// Lets fetchMore go on after a capped scan.
     void continueScan();
     /// A request failed: stop asking until the next reset.
@@ -51,12 +58,9 @@ public:
     bool fetching() const { return m_fetching; }
     bool paused() const { return m_paused; }
     bool exhausted() const { return !m_fetching && m_nextCursor == 0; }
-    int64_t newestRowId() const { return m_rows.empty() ? 0 : m_rows.front().rowId; }
-    const SpanSummary& span(int row) const { return m_rows.at(static_cast<size_t>(row)); }
     /// Dates appear in the time column when the range spans more than a day.
     void setShowDates(bool show);
 
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -74,7 +78,6 @@ private:
     QVariant display(const SpanSummary& s, int column) const;
     QVariant raw(const SpanSummary& s, int column) const;
 
-    std::vector<SpanSummary> m_rows;
     std::vector<SpanSummary> m_pending;
     QTimer m_flush;
     uint64_t m_generation = 0;

@@ -1,5 +1,6 @@
 #include "spendchart.h"
 
+#include "palettes.h"
 #include "spendquery.h"
 
 #include <QAreaSeries>
@@ -31,90 +32,145 @@ QString widthText(int minutes)
 
 } // namespace
 
+SpendChartData spendChartData(const SpendResult& result, int columnMinutes, int maxTenants)
+{
+    SpendChartData data;
+    data.columnStarts = result.columnStarts;
+    data.columnMinutes = columnMinutes;
+    const size_t columns = result.columnStarts.size();
+    for (const SpendSeries& s : result.byTenant) {
+        const int layers = static_cast<int>(data.layers.size());
+        if (layers == maxTenants)
+            data.layers.push_back(
+                { SpendChart::tr("others"), QColor(QLatin1String(kOthersColor)), std::vector<double>(columns) });
+        else if (layers < maxTenants)
+            data.layers.push_back({ QString::fromStdString(s.name),
+                QColor(QLatin1String(kColors[data.layers.size() % std::size(kColors)])),
+                std::vector<double>(columns) });
+        std::vector<double>& usd = data.layers.back().usd;
+        for (size_t i = 0; i < columns && i < s.perColumn.size(); ++i)
+            usd[i] += double(s.perColumn[i].costNanoUsd) / 1e9;
+    }
+    return data;
+}
+
 SpendChart::SpendChart(QWidget* parent)
     : QChartView(new QChart, parent)
+    , m_x(new QDateTimeAxis)
+    , m_y(new QValueAxis)
 {
-    setRenderHint(QPainter::Antialiasing);
+    // No antialiasing: steps, grid and ticks are all horizontal or vertical,
+    // and antialiased lines were the chart's largest cost on every live repaint.
+    setRenderHint(QPainter::Antialiasing, false);
     chart()->setTitle(tr("Spend per tenant"));
     chart()->legend()->setAlignment(Qt::AlignRight);
     chart()->setBackgroundRoundness(0);
     chart()->setMargins(QMargins(4, 4, 4, 4));
+    chart()->addAxis(m_x, Qt::AlignBottom);
+    chart()->addAxis(m_y, Qt::AlignLeft);
+    m_x->setTitleText(tr("Time (local)"));
     applyPalette();
 }
 
 void SpendChart::setSpend(const SpendResult& result, int columnMinutes, int maxTenants)
 {
-    QChart* c = chart();
-    c->removeAllSeries();
-    for (QAbstractAxis* axis : c->axes()) {
-        c->removeAxis(axis);
-        delete axis;
+    setData(spendChartData(result, columnMinutes, maxTenants));
+}
+
+void SpendChart::setData(const SpendChartData& data)
+{
+    // The same layers as on screen, in any order: keep the order on screen, so
+    // two tenants trading places do not rebuild the chart (or make it jump).
+    std::vector<const SpendChartData::Layer*> layers;
+    for (const QString& name : std::as_const(m_names)) {
+        const auto it = std::find_if(
+            data.layers.begin(), data.layers.end(), [&name](const SpendChartData::Layer& l) { return l.name == name; });
+        if (it == data.layers.end())
+            break;
+        layers.push_back(&*it);
     }
-    const size_t columns = result.columnStarts.size();
-    struct Layer
-    {
-        QString name;
-        std::vector<double> usd;
-        QColor color;
-    };
-    std::vector<Layer> layers;
-    for (const SpendSeries& s : result.byTenant) {
-        const bool others = int(layers.size()) == maxTenants;
-        if (others)
-            layers.push_back({ tr("others"), std::vector<double>(columns), QColor(QLatin1String(kOthersColor)) });
-        else if (int(layers.size()) < maxTenants)
-            layers.push_back({ QString::fromStdString(s.name), std::vector<double>(columns),
-                QColor(QLatin1String(kColors[layers.size() % std::size(kColors)])) });
-        for (size_t i = 0; i < columns && i < s.perColumn.size(); ++i)
-            layers.back().usd[i] += double(s.perColumn[i].costNanoUsd) / 1e9;
+    if (layers.size() != data.layers.size() || layers.size() != m_areas.size()) {
+        rebuildSeries(data);
+        layers.clear();
+        for (const SpendChartData::Layer& l : data.layers)
+            layers.push_back(&l);
     }
 
-    auto* x = new QDateTimeAxis;
-    auto* y = new QValueAxis;
-    c->addAxis(x, Qt::AlignBottom);
-    c->addAxis(y, Qt::AlignLeft);
+    const size_t columns = data.columnStarts.size();
+    const double widthMs = double(data.columnMinutes) * 60'000;
     std::vector<double> base(columns, 0.0);
-    const qint64 widthMs = qint64(columnMinutes) * 60'000;
-    for (const Layer& layer : layers) {
-        auto* area = new QAreaSeries;
-        auto* upper = new QLineSeries(area);
-        auto* lower = new QLineSeries(area);
-        for (size_t i = 0; i < columns; ++i) {
-            const auto from = double(result.columnStarts[i] * 60'000), to = from + double(widthMs);
-            lower->append(from, base[i]);
-            lower->append(to, base[i]);
-            base[i] += layer.usd[i];
-            upper->append(from, base[i]);
-            upper->append(to, base[i]);
+    QList<QPointF> lower, upper;
+    for (size_t k = 0; k < layers.size(); ++k) {
+        lower.clear();
+        upper.clear();
+        lower.reserve(qsizetype(columns * 2));
+        upper.reserve(qsizetype(columns * 2));
+        for (size_t i = 0; i < columns && i < layers[k]->usd.size(); ++i) {
+            const auto from = double(data.columnStarts[i] * 60'000), to = from + widthMs;
+            lower << QPointF(from, base[i]) << QPointF(to, base[i]);
+            base[i] += layers[k]->usd[i];
+            upper << QPointF(from, base[i]) << QPointF(to, base[i]);
         }
-        area->setUpperSeries(upper);
-        area->setLowerSeries(lower);
+        // One notification per line instead of one per point.
+        m_areas[k]->lowerSeries()->replace(lower);
+        m_areas[k]->upperSeries()->replace(upper);
+    }
+    updateAxes(data, base.empty() ? 0.0 : *std::max_element(base.begin(), base.end()));
+}
+
+void SpendChart::rebuildSeries(const SpendChartData& data)
+{
+    ++m_rebuilds;
+    QChart* c = chart();
+    c->removeAllSeries();
+    m_areas.clear();
+    m_names.clear();
+    for (const SpendChartData::Layer& layer : data.layers) {
+        auto* area = new QAreaSeries;
+        area->setUpperSeries(new QLineSeries(area));
+        area->setLowerSeries(new QLineSeries(area));
         area->setName(layer.name);
         QColor fill = layer.color;
         area->setBorderColor(fill.darker(130));
         fill.setAlpha(210);
         area->setColor(fill);
         c->addSeries(area);
-        area->attachAxis(x);
-        area->attachAxis(y);
+        area->attachAxis(m_x);
+        area->attachAxis(m_y);
+        m_areas.push_back(area);
+        m_names << layer.name;
     }
+    for (QLegendMarker* marker : c->legend()->markers())
+        marker->setLabelBrush(palette().text());
+}
 
-    const double top = base.empty() ? 0.0 : *std::max_element(base.begin(), base.end());
-    y->setRange(0, top > 0 ? top * 1.08 : 1.0);
-    y->applyNiceNumbers();
-    y->setLabelFormat(top >= 10 ? QStringLiteral("$%.0f")
-            : top >= 0.1        ? QStringLiteral("$%.2f")
-                                : QStringLiteral("$%.4f"));
-    y->setTitleText(tr("USD per %1").arg(widthText(columnMinutes)));
+void SpendChart::updateAxes(const SpendChartData& data, double top)
+{
+    // Setters that emit only on a real change: the axes relayout their labels
+    // when a range or a format moves, not on every refresh.
+    QValueAxis nice; // applyNiceNumbers() off screen, so the shown axis changes once or not at all
+    nice.setRange(0, top > 0 ? top * 1.08 : 1.0);
+    nice.applyNiceNumbers();
+    if (nice.min() != m_y->min() || nice.max() != m_y->max() || nice.tickCount() != m_y->tickCount()) {
+        m_y->setTickCount(nice.tickCount());
+        m_y->setRange(nice.min(), nice.max());
+    }
+    m_y->setLabelFormat(top >= 10 ? QStringLiteral("$%.0f")
+            : top >= 0.1          ? QStringLiteral("$%.2f")
+                                  : QStringLiteral("$%.4f"));
+    m_y->setTitleText(tr("USD per %1").arg(widthText(data.columnMinutes)));
     int ticks = 7;
-    if (columns > 0) {
-        const qint64 from = result.columnStarts.front() * 60'000;
-        const qint64 to = result.columnStarts.back() * 60'000 + widthMs;
-        x->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(to));
+    if (!data.columnStarts.empty()) {
+        const qint64 widthMs = qint64(data.columnMinutes) * 60'000;
+        const qint64 from = data.columnStarts.front() * 60'000;
+        const qint64 to = data.columnStarts.back() * 60'000 + widthMs;
+        const QDateTime fromTime = QDateTime::fromMSecsSinceEpoch(from), toTime = QDateTime::fromMSecsSinceEpoch(to);
+        if (m_x->min() != fromTime || m_x->max() != toTime)
+            m_x->setRange(fromTime, toTime);
         const qint64 minutes = (to - from) / 60'000;
-        x->setFormat(minutes <= 1440  ? QStringLiteral("HH:mm")
-                : minutes <= 7 * 1440 ? QStringLiteral("ddd HH:mm")
-                                      : QStringLiteral("MMM d"));
+        m_x->setFormat(minutes <= 1440 ? QStringLiteral("HH:mm")
+                : minutes <= 7 * 1440  ? QStringLiteral("ddd HH:mm")
+                                       : QStringLiteral("MMM d"));
         // QDateTimeAxis spaces ticks evenly from the range start: pick a count
         // that makes the spacing a round interval (10 min, 1 h, 1 day ...).
         for (qint64 interval : { 5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 10080 }) {
@@ -125,17 +181,12 @@ void SpendChart::setSpend(const SpendResult& result, int columnMinutes, int maxT
             }
         }
     }
-    x->setTickCount(std::max(ticks, 2));
-    x->setTitleText(tr("Time (local)"));
-    applyPalette();
+    m_x->setTickCount(std::max(ticks, 2));
 }
 
 QStringList SpendChart::layerNames() const
 {
-    QStringList names;
-    for (QAbstractSeries* s : chart()->series())
-        names << s->name();
-    return names;
+    return m_names;
 }
 
 void SpendChart::changeEvent(QEvent* event)
@@ -155,8 +206,8 @@ void SpendChart::applyPalette()
     c->setBackgroundBrush(pal.base());
     c->setTitleBrush(pal.text());
     c->legend()->setLabelColor(pal.color(QPalette::Text));
-    QColor grid = pal.color(QPalette::Text);
-    grid.setAlpha(40);
+    // Opaque: translucent vertical lines are blended by worker threads the UI thread waits for.
+    const QColor grid = opaqueBlend(pal.color(QPalette::Text), 40 / 255.0, pal.color(QPalette::Base));
     for (QAbstractAxis* axis : c->axes()) {
         axis->setLabelsBrush(pal.text());
         axis->setTitleBrush(pal.text());

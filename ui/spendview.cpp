@@ -4,6 +4,7 @@
 #include "modelspendmodel.h"
 #include "spendchart.h"
 #include "spendformat.h"
+#include "statictextdelegate.h"
 #include "tablecsv.h"
 
 #include <QFileDialog>
@@ -34,6 +35,7 @@ QTableView* makeTable(QAbstractItemModel* model, int sortColumn, int sortRole, Q
     proxy->setSortRole(sortRole); // numbers as numbers, not as formatted text
     auto* table = new QTableView(parent);
     table->setModel(proxy);
+    table->setItemDelegate(new StaticTextDelegate(table)); // live refreshes repaint every row
     table->setSortingEnabled(true);
     table->sortByColumn(sortColumn, Qt::DescendingOrder);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -46,6 +48,13 @@ QTableView* makeTable(QAbstractItemModel* model, int sortColumn, int sortRole, Q
     table->horizontalHeader()->setStretchLastSection(true);
     return table;
 }
+
+/// One reader job's answer: the report and the chart's layers, built there.
+struct SpendAnswer
+{
+    SpendReport report;
+    SpendChartData chart;
+};
 
 QString firstError(const SpendReport& r)
 {
@@ -70,6 +79,7 @@ SpendView::SpendView(ConsoleContext* context, QWidget* parent)
     , m_tenantTable(makeTable(m_tenants, SpendTableModel::Spend, SpendTableModel::RawValueRole, this))
     , m_modelTable(makeTable(m_models, ModelSpendModel::Spend, ModelSpendModel::RawValueRole, this))
     , m_tabs(new QTabWidget(this))
+    , m_total(new QLabel(this))
     , m_summary(new QLabel(this))
     , m_notice(new QLabel(this))
     , m_empty(new QLabel(tr("Loading spend…"), this))
@@ -77,7 +87,16 @@ SpendView::SpendView(ConsoleContext* context, QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     auto* header = new QHBoxLayout;
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Plain text in two labels, not one rich-text label: a rich text is laid
+    // out as a document again on every live refresh.
+    QFont bold = m_total->font();
+    bold.setBold(true);
+    m_total->setFont(bold);
+    for (QLabel* label : { m_total, m_summary }) {
+        label->setTextFormat(Qt::PlainText);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    header->addWidget(m_total);
     header->addWidget(m_summary, 1);
     auto* csv = new QPushButton(tr("Export CSV…"), this);
     csv->setToolTip(tr("Save the tenant table and the by-model table as CSV files (Ctrl+E)"));
@@ -123,10 +142,12 @@ SpendView::SpendView(ConsoleContext* context, QWidget* parent)
     connect(m_context, &ConsoleContext::dataChanged, this, [this] {
         if (!m_context->live())
             return;
-        if (isVisible())
-            refresh();
-        else
+        if (!isVisible())
             m_stale = true;
+        else if (m_inFlight)
+            m_again = true; // one job at a time: a newer one would interrupt it, again and again under load
+        else
+            refresh();
     });
     m_stale = true; // asked for when first shown: hidden pages cost no queries
 }
@@ -148,6 +169,8 @@ void SpendView::showEvent(QShowEvent* event)
 void SpendView::refresh()
 {
     m_stale = false;
+    m_again = false;
+    m_inFlight = true;
     const TimeRange range = m_context->range();
     const int columnMinutes = m_context->columnMinutes();
     const QueryFilters filters = m_context->filters();
@@ -167,15 +190,24 @@ void SpendView::refresh()
             report.monthToDate = querySpend(db, { month, int(month.minutes()), filters }, control);
             report.tenantModels = queryTenantModels(db, { range, filters }, control);
             report.monthElapsed = elapsed;
-            return report;
+            SpendAnswer answer;
+            answer.chart = spendChartData(report.current, columnMinutes);
+            answer.report = std::move(report);
+            return answer;
         },
-        [this, columnMinutes](SpendReport report) {
-            m_columnMinutes = columnMinutes;
-            apply(report);
+        [this](SpendAnswer answer) {
+            m_inFlight = false;
+            apply(answer.report, answer.chart);
+            if (m_again) {
+                if (isVisible())
+                    refresh();
+                else
+                    m_stale = true;
+            }
         });
 }
 
-void SpendView::apply(const SpendReport& report)
+void SpendView::apply(const SpendReport& report, const SpendChartData& chart)
 {
     const QString error = firstError(report);
     if (!error.isEmpty()) {
@@ -188,7 +220,7 @@ void SpendView::apply(const SpendReport& report)
     const bool firstRows = m_tenants->rowCount() == 0;
     m_tenants->update(report);
     m_models->update(current);
-    m_chart->setSpend(current, m_columnMinutes);
+    m_chart->setData(chart);
     if (firstRows && m_tenants->rowCount() > 0) {
         // Once, not a ResizeToContents header: rows may change four times a second.
         m_tenantTable->resizeColumnsToContents();
@@ -196,6 +228,7 @@ void SpendView::apply(const SpendReport& report)
     }
 
     if (current.grand.requests == 0) {
+        m_total->clear();
         m_summary->clear();
         m_notice->hide();
         m_empty->setText(m_context->filters().hasDimension()
@@ -207,10 +240,10 @@ void SpendView::apply(const SpendReport& report)
         return;
     }
     m_pages->setCurrentWidget(m_pages->widget(0));
+    m_total->setText(formatSpend(current.grand));
     m_summary->setText(
-        tr("<b>%1</b> across %2 tenants · %3 requests · %4 vs the previous period")
-            .arg(formatSpend(current.grand).toHtmlEscaped(), formatCount(qlonglong(current.byTenant.size())),
-                formatCount(current.grand.requests),
+        tr("across %1 tenants · %2 requests · %3 vs the previous period")
+            .arg(formatCount(qlonglong(current.byTenant.size())), formatCount(current.grand.requests),
                 formatChange(current.grand,
                     report.previous.grand.requests ? std::optional(report.previous.grand) : std::nullopt)));
 

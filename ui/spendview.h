@@ -15,6 +15,7 @@ namespace spanlight {
 class ConsoleContext;
 class ModelSpendModel;
 class SpendChart;
+struct SpendChartData;
 
 /// Spend view (issue 4, item 4): per-tenant spend over time as a stacked
 /// chart, a per-tenant table (share, change vs the previous period, tokens,
@@ -50,7 +51,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    void apply(const SpendReport& report);
+    void apply(const SpendReport& report, const SpendChartData& chart);
     void chooseCsvFile();
     void choosePngFile();
 
@@ -62,12 +63,14 @@ private:
     QTableView* m_tenantTable;
     QTableView* m_modelTable;
     QTabWidget* m_tabs;
+    QLabel* m_total; ///< bold
     QLabel* m_summary;
     QLabel* m_notice;
     QLabel* m_empty;
     QStackedWidget* m_pages;
-    int m_columnMinutes = 60;
     bool m_stale = false; ///< new data arrived while hidden
+    bool m_inFlight = false; ///< a job is running
+    bool m_again = false; ///< new data arrived while it ran: ask again when it is done
 };
 
 } // namespace spanlight

@@ -1,15 +1,16 @@
 #include "tracesview.h"
 
 #include "consolecontext.h"
-#include "palettes.h"
+#include "spanfilterline.h"
 #include "spanformat.h"
+#include "spanlistmodel.h"
 #include "spansearchquery.h"
 #include "spantablemodel.h"
+#include "spantableview.h"
 #include "tracedetail.h"
 #include "waterfallwidget.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -17,8 +18,7 @@
 #include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
-#include <QToolTip>
-#include <QTreeView>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace spanlight {
@@ -28,76 +28,30 @@ namespace {
 /// Automatic paging stops after this many budgets of scanned rows without a
 /// user action, so a rare filter over a long range asks before reading it all.
 constexpr int64_t kAutoScanBudgets = 10;
-
-QString syntaxHelp()
-{
-    return TracesView::tr(
-        "<b>Filter spans</b> — terms narrow each other; the same field twice means either value."
-        "<table cellspacing=4>"
-        "<tr><td><tt>service:checkout</tt></td><td>service (also <tt>tenant: env: model: name: error: "
-        "prompt:</tt>)</td></tr>"
-        "<tr><td><tt>name:\"chat gpt-4o\"</tt></td><td>quotes hold spaces; <tt>*</tt> and <tt>?</tt> are "
-        "wildcards</td></tr>"
-        "<tr><td><tt>status:error</tt></td><td><tt>ok</tt> (not an error), <tt>error</tt> or <tt>unset</tt></td></tr>"
-        "<tr><td><tt>duration&gt;2s duration&lt;=150ms</tt></td><td>units ns, us, ms, s, m, h</td></tr>"
-        "<tr><td><tt>prompt:3f9a0c…</tt></td><td>fingerprint or label</td></tr>"
-        "<tr><td><tt>trace:4bf92f35</tt></td><td>trace id, a prefix is enough (<tt>span:</tt> likewise)</td></tr>"
-        "<tr><td><tt>-env:dev</tt></td><td>a leading minus excludes</td></tr>"
-        "<tr><td><tt>retriev</tt></td><td>a bare word: part of the span name</td></tr>"
-        "</table>Ctrl+F focuses the filter, F5 searches again, Enter on a span opens its trace.");
-}
+/// Live mode with nobody reading keeps at most this many pages of rows; the
+/// older ones come back through paging when the user scrolls down.
+constexpr int kTailPages = 5;
 
 } // namespace
 
 TracesView::TracesView(ConsoleContext* context, QWidget* parent)
     : QWidget(parent)
     , m_context(context)
+    , m_searchChannel("traces.search:" + std::to_string(reinterpret_cast<quintptr>(this)))
+    , m_newerChannel("traces.newer:" + std::to_string(reinterpret_cast<quintptr>(this)))
     , m_stack(new QStackedWidget(this))
-    , m_filter(new QLineEdit(this))
-    , m_filterError(new QLabel(this))
-    , m_table(new QTreeView(this))
+    , m_filterLine(new SpanFilterLine(this))
+    , m_table(new SpanTableView(this))
     , m_status(new QLabel(this))
     , m_more(new QPushButton(tr("Search further"), this))
     , m_model(new SpanTableModel(this))
     , m_sorted(new QSortFilterProxyModel(this))
     , m_detail(new TraceDetail(context, this))
 {
-    m_filter->setPlaceholderText(tr("Filter spans, e.g. service:checkout status:error duration>2s   (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setToolTip(syntaxHelp());
-    auto* help = new QLabel(tr("<a href=\"#\">Syntax</a>"), this);
-    help->setToolTip(syntaxHelp());
-    m_filterError->setTextFormat(Qt::RichText);
-    m_filterError->setWordWrap(true);
-    m_filterError->hide();
-
     m_sorted->setSourceModel(m_model);
     m_sorted->setSortRole(SpanTableModel::SortRole);
     m_table->setModel(m_sorted);
-    m_table->setRootIsDecorated(false);
-    m_table->setUniformRowHeights(true);
-    m_table->setAllColumnsShowFocus(true);
-    m_table->setAlternatingRowColors(true);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    // Sorting reorders the loaded rows only; a third click restores newest first.
-    m_table->header()->setSortIndicatorClearable(true);
-    m_table->header()->setSortIndicator(-1, Qt::AscendingOrder);
-    m_table->setSortingEnabled(true);
-    m_table->header()->setSectionResizeMode(QHeaderView::Interactive);
-    const QFontMetrics fm(font());
-    const std::pair<int, const char*> widths[]
-        = { { SpanTableModel::Start, "00-00 00:00:00.000_" }, { SpanTableModel::Service, "checkout-service" },
-              { SpanTableModel::Name, "invoke_agent summarizer__" }, { SpanTableModel::Duration, "1234.5 ms__" },
-              { SpanTableModel::Status, "error: rate_limit_exceeded" }, { SpanTableModel::Tenant, "tenant-name" },
-              { SpanTableModel::Model, "claude-3-5-sonnet__" }, { SpanTableModel::Tokens, "12,345 in / 1,234 out" },
-              { SpanTableModel::Cost, "$0.00123_" }, { SpanTableModel::Prompt, "support-answer@v12__" } };
-    for (const auto& [column, sample] : widths)
-        m_table->header()->resizeSection(column, fm.horizontalAdvance(QLatin1String(sample)) + 16);
 
-    auto* filterRow = new QHBoxLayout;
-    filterRow->addWidget(m_filter, 1);
-    filterRow->addWidget(help);
     auto* statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
     statusRow->addWidget(m_more);
@@ -105,8 +59,7 @@ TracesView::TracesView(ConsoleContext* context, QWidget* parent)
     auto* list = new QWidget(this);
     auto* listLayout = new QVBoxLayout(list);
     listLayout->setContentsMargins(0, 0, 0, 0);
-    listLayout->addLayout(filterRow);
-    listLayout->addWidget(m_filterError);
+    listLayout->addWidget(m_filterLine);
     listLayout->addWidget(m_table, 1);
     listLayout->addLayout(statusRow);
     m_stack->addWidget(list);
@@ -115,12 +68,8 @@ TracesView::TracesView(ConsoleContext* context, QWidget* parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_stack);
 
-    m_typing.setSingleShot(true);
-    m_typing.setInterval(300);
-    connect(&m_typing, &QTimer::timeout, this, &TracesView::applyFilter);
-    connect(m_filter, &QLineEdit::textEdited, this, [this] { m_typing.start(); });
-    connect(m_filter, &QLineEdit::returnPressed, this, &TracesView::applyFilter);
-    connect(m_table, &QTreeView::activated, this, &TracesView::openCurrent);
+    connect(m_filterLine, &SpanFilterLine::filterChanged, this, &TracesView::search);
+    connect(m_table, &QTableView::activated, this, &TracesView::openCurrent);
     connect(m_model, &SpanTableModel::moreRequested, this, &TracesView::fetchPage);
     connect(m_model, &SpanTableModel::rowsLoaded, this, &TracesView::updateStatus);
     connect(m_model, &SpanTableModel::rowsLoaded, this, &TracesView::pageLoaded);
@@ -130,39 +79,59 @@ TracesView::TracesView(ConsoleContext* context, QWidget* parent)
         updateStatus();
     });
     connect(m_detail, &TraceDetail::backRequested, this, &TracesView::showList);
-    connect(context, &ConsoleContext::selectionChanged, this, &TracesView::search);
-    connect(context, &ConsoleContext::dataChanged, this, &TracesView::fetchNewer);
+    connect(context, &ConsoleContext::selectionChanged, this, [this] {
+        if (isVisible())
+            search();
+        else
+            m_searchStale = true;
+    });
+    connect(context, &ConsoleContext::dataChanged, this, &TracesView::onDataChanged);
     auto* refresh = new QShortcut(QKeySequence::Refresh, this);
     refresh->setContext(Qt::WidgetWithChildrenShortcut);
     connect(refresh, &QShortcut::activated, this, [this] {
         if (!showingTrace())
             search();
     });
-    connect(help, &QLabel::linkActivated, this,
-        [help] { QToolTip::showText(help->mapToGlobal(QPoint(0, help->height())), help->toolTip(), help); });
     auto* find = new QShortcut(QKeySequence::Find, this);
     find->setContext(Qt::WidgetWithChildrenShortcut);
     connect(find, &QShortcut::activated, this, [this] {
         if (showingTrace()) {
             m_detail->focusSearch();
         } else {
-            m_filter->setFocus(Qt::ShortcutFocusReason);
-            m_filter->selectAll();
+            filterEdit()->setFocus(Qt::ShortcutFocusReason);
+            filterEdit()->selectAll();
         }
     });
-    search();
+    // The first search runs when the page is first shown: hidden pages cost no queries.
 }
 
 void TracesView::setPaging(int pageSize, int64_t scanBudget)
 {
     m_pageSize = pageSize;
     m_scanBudget = scanBudget;
-    search();
+    if (isVisible())
+        search();
+    else
+        m_searchStale = true;
+}
+
+void TracesView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_searchStale)
+        search();
+    else if (m_newerStale)
+        fetchNewer();
+}
+
+QLineEdit* TracesView::filterEdit() const
+{
+    return m_filterLine->edit();
 }
 
 QString TracesView::filterError() const
 {
-    return m_filterError->isVisible() || !m_filterOk ? m_filterError->text() : QString();
+    return m_filterLine->errorText();
 }
 
 QString TracesView::statusText() const
@@ -197,40 +166,15 @@ void TracesView::showList()
 
 void TracesView::applyFilter()
 {
-    m_typing.stop();
-    const QString text = m_filter->text();
-    const QByteArray utf8 = text.toUtf8();
-    const SpanFilterParse parsed = parseSpanFilter(std::string_view(utf8.constData(), size_t(utf8.size())));
-    if (!parsed.ok()) {
-        // Show the filter with the offending part marked, and keep the last good results.
-        const SpanFilterError& e = *parsed.error;
-        const int from = static_cast<int>(QString::fromUtf8(utf8.left(e.position)).size());
-        const int length = std::max(1, static_cast<int>(QString::fromUtf8(utf8.mid(e.position, e.length)).size()));
-        const QString red = themeError(palette()).name();
-        m_filterError->setText(
-            QStringLiteral("<span style=\"color:%1\">%2</span> &nbsp;<tt>%3<u style=\"color:%1\">%4</u>%5</tt>")
-                .arg(red, fromUtf8(e.message).toHtmlEscaped(), text.left(from).toHtmlEscaped(),
-                    text.mid(from, length).toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")),
-                    text.mid(from + length).toHtmlEscaped()));
-        m_filterError->show();
-        m_filter->setStyleSheet(QStringLiteral("QLineEdit { border: 1px solid %1; }").arg(red));
-        m_filterOk = false;
-        return;
-    }
-    m_filterError->hide();
-    m_filterError->clear();
-    m_filter->setStyleSheet(QString());
-    const bool changed = !m_filterOk || !(parsed.filter == m_parsed);
-    m_filterOk = true;
-    m_parsed = parsed.filter;
-    if (changed)
-        search();
+    m_filterLine->apply();
 }
 
 void TracesView::search()
 {
-    if (!m_filterOk)
+    if (!m_filterLine->ok())
         return;
+    m_searchStale = false;
+    m_newerStale = false;
     ++m_generation;
     m_model->reset(m_generation);
     m_model->setShowDates(m_context->range().minutes() >= 1440);
@@ -247,23 +191,46 @@ void TracesView::fetchPage(int64_t cursor)
     SpanSearchQuery q;
     q.range = m_context->range();
     q.filters = m_context->filters();
-    q.filter = m_parsed;
+    q.filter = m_filterLine->filter();
     q.limit = m_pageSize;
     q.cursor = cursor;
     q.maxScannedRows = m_scanBudget;
     const uint64_t generation = m_generation;
     m_context->ask(
-        this, "traces.search",
-        [q](sqlite3* db, const QueryControl& control) { return querySpanSearch(db, q, control); },
+        this, m_searchChannel.c_str(),
+        [q](sqlite3* db, const QueryControl& control) {
+            SpanSearchResult result = querySpanSearch(db, q, control);
+            sortNewestFirst(result.spans); // here, not on the UI thread
+            return result;
+        },
         [this, generation, first = cursor == 0](
             SpanSearchResult result) { pageArrived(generation, std::move(result), first); });
 }
 
+void TracesView::onDataChanged()
+{
+    if (!m_context->live())
+        return;
+    // Hidden pages do not query on every commit; they catch up when shown.
+    if (!isVisible()) {
+        m_newerStale = true;
+        return;
+    }
+    fetchNewer();
+}
+
 void TracesView::fetchNewer()
 {
-    // Live mode: spans stored since the newest row go on top, unless the user
-    // is reading a trace, a search is still filling, or rows are sorted.
-    if (!m_context->live() || !m_filterOk || showingTrace() || m_model->fetching() || m_sorted->sortColumn() >= 0)
+    m_newerStale = false;
+    if (!m_context->live() || !m_filterLine->ok())
+        return;
+    if (m_newerInFlight) {
+        m_newerAgain = true; // asking again now would interrupt it: under heavy ingest it would never finish
+        return;
+    }
+    // Spans stored since the newest row go in at their places, unless the
+    // user is reading a trace, a search is still filling, or rows are sorted.
+    if (showingTrace() || m_model->fetching() || m_sorted->sortColumn() >= 0)
         return;
     if (m_model->rowCount() == 0)
         return search();
@@ -272,32 +239,63 @@ void TracesView::fetchNewer()
     SpanSearchQuery q;
     q.range = m_context->range();
     q.filters = m_context->filters();
-    q.filter = m_parsed;
+    q.filter = m_filterLine->filter();
     q.limit = m_pageSize;
     q.newerThan = m_model->newestRowId();
     q.maxScannedRows = m_scanBudget;
     const uint64_t generation = m_generation;
+    m_newerInFlight = true;
+    m_newerAgain = false;
     m_context->ask(
-        this, "traces.newer", [q](sqlite3* db, const QueryControl& control) { return querySpanSearch(db, q, control); },
-        [this, generation](SpanSearchResult result) {
-            if (generation != m_generation || !result.ok())
-                return;
-            // Never pull rows from under a reader: with a selection or a scrolled
-            // table, a flood of new spans waits for F5; otherwise it is tail -f.
-            QScrollBar* bar = m_table->verticalScrollBar();
-            const bool reading = m_table->currentIndex().isValid() || bar->value() > 0;
-            if (result.nextCursor != 0) {
-                if (!reading)
-                    return search();
+        this, m_newerChannel.c_str(),
+        [q](sqlite3* db, const QueryControl& control) {
+            SpanSearchResult result = querySpanSearch(db, q, control);
+            sortNewestFirst(result.spans);
+            return result;
+        },
+        [this, generation](SpanSearchResult result) { applyNewer(generation, std::move(result)); });
+}
+
+void TracesView::applyNewer(uint64_t generation, SpanSearchResult result)
+{
+    m_newerInFlight = false;
+    if (generation == m_generation && result.ok() && !result.interrupted && !showingTrace()
+        && m_sorted->sortColumn() < 0) {
+        // Never pull rows from under a reader: with a selection or a scrolled
+        // table, a flood of new spans waits for F5; otherwise it is tail -f.
+        QScrollBar* bar = m_table->verticalScrollBar();
+        const bool reading = m_table->currentIndex().isValid() || bar->value() > 0;
+        if (result.nextCursor != 0) {
+            if (reading) {
                 m_newerWaiting = true;
-                return updateStatus();
+                updateStatus();
+            } else {
+                // The newest page is a fresh first page: it replaces the rows
+                // and paging goes on below it, without a reset or another query.
+                m_model->restartWith(generation, std::move(result.spans), result.nextCursor);
             }
-            const int rows = static_cast<int>(result.spans.size());
-            const int scrolled = bar->value();
-            m_model->prependNewer(generation, std::move(result.spans));
-            if (scrolled > 0)
-                bar->setValue(scrolled + rows); // the rows in view stay in view
-        });
+        } else if (!result.spans.empty()) {
+            // The rows in view stay in view: new spans may go in above them.
+            const QModelIndex top = m_sorted->mapToSource(m_table->indexAt(QPoint(1, 1)));
+            const SpanSummary* anchor = bar->value() > 0 && top.isValid() ? &m_model->span(top.row()) : nullptr;
+            const int64_t anchorId = anchor ? anchor->rowId : 0, anchorStart = anchor ? anchor->startNs : 0;
+            m_model->insertNewer(generation, std::move(result.spans));
+            const int row = anchor ? m_model->rowOf(anchorId, anchorStart) : -1;
+            if (row > top.row()) {
+                m_table->doItemsLayout(); // the scroll range must include the new rows first
+                m_table->scrollTo(m_sorted->mapFromSource(m_model->index(row, 0)), QAbstractItemView::PositionAtTop);
+            } else if (!reading && m_model->rowCount() > kTailPages * m_pageSize)
+                m_model->keepNewestStored(generation, m_pageSize);
+        }
+    }
+    emit newerApplied();
+    if (m_newerAgain) {
+        m_newerAgain = false;
+        if (isVisible())
+            fetchNewer();
+        else
+            m_newerStale = true;
+    }
 }
 
 void TracesView::pageArrived(uint64_t generation, SpanSearchResult result, bool first)

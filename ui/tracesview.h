@@ -1,22 +1,22 @@
 #pragma once
 
 #include "records.h"
-#include "spanfilter.h"
 
-#include <QTimer>
 #include <QWidget>
 #include <optional>
+#include <string>
 
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStackedWidget;
-class QTreeView;
+class QTableView;
 
 namespace spanlight {
 
 class ConsoleContext;
+class SpanFilterLine;
 class SpanTableModel;
 class TraceDetail;
 struct SpanSearchResult;
@@ -24,7 +24,8 @@ struct SpanSearchResult;
 /// The Traces page: recent spans of the console's range and filters in a
 /// virtualised table, narrowed by a `field:value` filter line (Ctrl+F), and
 /// a trace detail (Enter or double-click) with the waterfall. Every query
-/// runs on a reader thread through ConsoleContext::ask().
+/// runs on a reader thread through ConsoleContext::ask(); while the page is
+/// hidden it asks nothing and catches up when shown.
 class TracesView : public QWidget
 {
     Q_OBJECT
@@ -36,8 +37,8 @@ public:
 
     SpanTableModel* model() const { return m_model; }
     QSortFilterProxyModel* sortModel() const { return m_sorted; }
-    QTreeView* table() const { return m_table; }
-    QLineEdit* filterEdit() const { return m_filter; }
+    QTableView* table() const { return m_table; }
+    QLineEdit* filterEdit() const;
     TraceDetail* detail() const { return m_detail; }
     /// The inline parse error ("" when the filter is fine).
     QString filterError() const;
@@ -57,34 +58,43 @@ public slots:
 signals:
     /// A page of the search went in, or the search failed (tests wait for this).
     void pageLoaded();
+    /// A live refresh was applied (new rows, a restart, or nothing new).
+    void newerApplied();
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void search();
     void fetchPage(int64_t cursor);
+    void onDataChanged();
     void fetchNewer();
+    void applyNewer(uint64_t generation, SpanSearchResult result);
     void pageArrived(uint64_t generation, SpanSearchResult result, bool first);
     void updateStatus();
     void openCurrent();
 
     ConsoleContext* m_context;
+    std::string m_searchChannel; // per page: two Traces pages never supersede each other
+    std::string m_newerChannel;
     QStackedWidget* m_stack;
-    QLineEdit* m_filter;
-    QLabel* m_filterError;
-    QTreeView* m_table;
+    SpanFilterLine* m_filterLine;
+    QTableView* m_table;
     QLabel* m_status;
     QPushButton* m_more;
     SpanTableModel* m_model;
     QSortFilterProxyModel* m_sorted;
     TraceDetail* m_detail;
-    QTimer m_typing;
-    SpanFilter m_parsed;
-    bool m_filterOk = true;
     uint64_t m_generation = 0;
     int m_pageSize = 200;
     int64_t m_scanBudget = 100'000;
     int64_t m_scannedSinceAsked = 0; // rows scanned since the user last asked; bounds automatic paging
     int64_t m_scannedBackToNs = 0;
     bool m_newerWaiting = false; // live: more new spans than a page, held back while the user reads
+    bool m_searchStale = true; // the range or filters changed while hidden (or never searched yet)
+    bool m_newerStale = false; // new spans were stored while hidden
+    bool m_newerInFlight = false; // one live refresh at a time: under heavy ingest they follow each other
+    bool m_newerAgain = false; // new spans arrived while a live refresh was running
     QString m_notice;
 };
 

@@ -11,8 +11,8 @@
 #include <QTextStream>
 #include <gtest/gtest.h>
 #include <set>
-#include <vector>
 #include <sqlite3.h>
+#include <vector>
 
 using namespace spanlight;
 
@@ -169,8 +169,8 @@ TEST_F(ControlCli, EveryRoleTimesEveryCommandIsEnforcedAndAudited)
             QStringList arguments { QStringLiteral("spanlight") };
             for (const char* word : words)
                 arguments << QString::fromUtf8(word);
-            arguments << QStringLiteral("--data-dir") << dir.filePath(QStringLiteral("data")) << QStringLiteral("--config")
-                      << dir.filePath(QStringLiteral("spanlight.conf"));
+            arguments << QStringLiteral("--data-dir") << dir.filePath(QStringLiteral("data"))
+                      << QStringLiteral("--config") << dir.filePath(QStringLiteral("spanlight.conf"));
             CliResult result;
             QTextStream out(&result.out), err(&result.err);
             result.code = cli::runCli(arguments, out, err, 0);

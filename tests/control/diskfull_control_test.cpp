@@ -10,12 +10,10 @@
 #include "testcollector.h"
 #include "testpayloads.h"
 
-
 using namespace spanlight;
 using namespace spanlight::test;
 
 namespace {
-
 
 class ControlOnFullDisk : public ControlFixture
 {

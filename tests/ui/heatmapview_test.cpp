@@ -9,6 +9,7 @@
 #include "heatmapscale.h"
 #include "heatmapview.h"
 #include "heatmapwidget.h"
+#include "spanlistmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -176,6 +177,8 @@ TEST_F(HeatmapViewTest, AClickOnACellListsExactlyThatCellsSpans)
         errors += s.statusCode == 2;
     }
     EXPECT_EQ(static_cast<int64_t>(spans.size()), cell.count) << "a span listed twice";
+    for (int row = 1; row < model->rowCount(); ++row)
+        ASSERT_TRUE(startsLater(model->span(row - 1), model->span(row))) << "newest start first, row " << row;
     EXPECT_EQ(errors, cell.errorCount);
 
     // Double-click a span: its trace is asked for.

@@ -252,6 +252,27 @@ TEST_F(SpendPage, ChartExportsAPngWithTopTenantsAndOthers)
     EXPECT_TRUE(saveScreenshot(view.get(), QStringLiteral("spend")));
 }
 
+TEST_F(SpendPage, ARefreshWithTheSameTenantsMovesPointsWithoutRebuildingTheChart)
+{
+    const QStringList layers = view->chart()->layerNames();
+    ASSERT_FALSE(layers.isEmpty());
+    const int rebuilds = view->chart()->rebuildCount();
+    QSignalSpy applied(view.get(), &SpendView::resultApplied);
+    view->refresh(); // what a live refresh does four times a second
+    ASSERT_TRUE(applied.wait(30000));
+    EXPECT_EQ(view->chart()->layerNames(), layers);
+    EXPECT_EQ(view->chart()->rebuildCount(), rebuilds) << "series, legend and axes are kept; only points change";
+
+    // Other tenants (a filter to one of them): the layers are rebuilt.
+    QueryFilters filters;
+    filters.tenant = layers.front().toStdString();
+    applied.clear();
+    s_fixture->context().setFilters(filters);
+    ASSERT_TRUE(applied.wait(30000));
+    EXPECT_EQ(view->chart()->layerNames(), QStringList { layers.front() });
+    EXPECT_EQ(view->chart()->rebuildCount(), rebuilds + 1);
+}
+
 TEST_F(SpendPage, ChartFollowsTheWidgetPalette)
 {
     // A dark palette as the console's dark theme sets it: the chart takes its
