@@ -20,10 +20,10 @@ constexpr char kHeadMagic[] = "spanlight-audit-head-v1";
 
 QString auditHeadFileFor(const QString& auditKeyFile, const QString& controlDbPath)
 {
-    const QByteArray id = QCryptographicHash::hash(QFileInfo(controlDbPath).absoluteFilePath().toUtf8(),
-        QCryptographicHash::Sha256)
-                              .left(8)
-                              .toHex();
+    const QByteArray id
+        = QCryptographicHash::hash(QFileInfo(controlDbPath).absoluteFilePath().toUtf8(), QCryptographicHash::Sha256)
+              .left(8)
+              .toHex();
     return QFileInfo(auditKeyFile).absoluteDir().filePath(QStringLiteral("audit-%1.head").arg(QLatin1String(id)));
 }
 
@@ -75,10 +75,11 @@ void checkAuditHead(
     sqlite3_bind_int64(select.get(), 1, seq);
     const bool found = sqlite3_step(select.get()) == SQLITE_ROW;
     const QByteArray stored = found ? QByteArray(static_cast<const char*>(sqlite3_column_blob(select.get(), 0)),
-                                          sqlite3_column_bytes(select.get(), 0))
+                                  sqlite3_column_bytes(select.get(), 0))
                                     : QByteArray();
     if (stored != hash)
-        fail(seq, "entry " + std::to_string(seq) + " differs from the head sealed outside the database (" + path.toStdString()
+        fail(seq,
+            "entry " + std::to_string(seq) + " differs from the head sealed outside the database (" + path.toStdString()
                 + "): the log from there on was replaced");
 }
 

@@ -38,8 +38,8 @@ int verify(const Location& location, QTextStream& out, QTextStream& err)
     const AuditVerification result
         = verifyAuditFile(path, key, auditHeadFileFor(location.config.access.auditKeyFile, path));
     if (result.ok) {
-        out << "OK: " << result.entries << " audit entries verified (hash chain and sealed head) in "
-            << timer.elapsed() << " ms\n";
+        out << "OK: " << result.entries << " audit entries verified (hash chain and sealed head) in " << timer.elapsed()
+            << " ms\n";
         return 0;
     }
     out << "FAILED at seq " << result.firstBadSeq << ": " << QString::fromStdString(result.problem) << "\n";
@@ -105,8 +105,8 @@ int runAuditCommand(const QStringList& words, QTextStream& out, QTextStream& err
         QStringLiteral("prefix") });
     parser.addOption({ QStringLiteral("outcome"), QStringLiteral("intent, success, failure or denied."),
         QStringLiteral("outcome") });
-    parser.addOption({ QStringLiteral("limit"), QStringLiteral("At most this many entries (default 100)."),
-        QStringLiteral("n") });
+    parser.addOption(
+        { QStringLiteral("limit"), QStringLiteral("At most this many entries (default 100)."), QStringLiteral("n") });
     if (const auto done = parseCommandWords(parser, words, kUsage, out, err))
         return *done;
     const QString verb = parser.positionalArguments().value(0);

@@ -36,8 +36,9 @@ const Verb kVerbs[] = {
     { "tenants", "resume", "TENANT", "ask the platform to serve a tenant again" },
     { "tenants", "purge-caches", "TENANT --scope prompt_cache|embeddings|all --confirm TENANT", "purge caches" },
     { "tenants", "rotate-api-key", "TENANT --confirm TENANT", "ask the platform to rotate the tenant's API key" },
-    { "tenants", "purge-data", "TENANT --confirm TENANT (--request | --run ID)", "delete a tenant's telemetry "
-                                                                                  "(two admins)" },
+    { "tenants", "purge-data", "TENANT --confirm TENANT (--request | --run ID)",
+        "delete a tenant's telemetry "
+        "(two admins)" },
     { "tenants", "approve-purge", "ID", "approve another admin's purge request" },
 };
 
@@ -49,8 +50,9 @@ QString usage(const QString& noun)
             text += QStringLiteral("  spanlight %1 %2 %3\n      %4\n")
                         .arg(QLatin1String(v.noun), QLatin1String(v.verb), QLatin1String(v.arguments),
                             QLatin1String(v.summary));
-    return text + QStringLiteral("Common: --user NAME [--password-stdin] --reason TEXT [--ticket ID] [--data-dir DIR] "
-                                 "[--config FILE]\n");
+    return text
+        + QStringLiteral("Common: --user NAME [--password-stdin] --reason TEXT [--ticket ID] [--data-dir DIR] "
+                         "[--config FILE]\n");
 }
 
 QString timeText(int64_t ms)
@@ -101,8 +103,8 @@ int listTenants(ControlSession& session, QTextStream& out)
 }
 
 /// The first admin: no one can sign in yet, so creating it needs no --user.
-int bootstrap(ControlSession& session, const QCommandLineParser& parser, const QString& name, QTextStream& out,
-    QTextStream& err)
+int bootstrap(
+    ControlSession& session, const QCommandLineParser& parser, const QString& name, QTextStream& out, QTextStream& err)
 {
     if (parser.value(QStringLiteral("role")) != QStringLiteral("admin")) {
         err << "spanlight: there are no users yet: the first one must be an admin (--role admin)\n";
@@ -136,15 +138,19 @@ int runControlCommand(const QString& noun, const QStringList& words, QTextStream
     QCommandLineParser parser;
     addCommonOptions(parser);
     addActorOptions(parser);
-    parser.addOption({ QStringLiteral("role"), QStringLiteral("viewer, operator, admin or auditor."), QStringLiteral("role") });
-    parser.addOption({ QStringLiteral("new-password-stdin"), QStringLiteral("Read the new user's password from stdin.") });
+    parser.addOption(
+        { QStringLiteral("role"), QStringLiteral("viewer, operator, admin or auditor."), QStringLiteral("role") });
+    parser.addOption(
+        { QStringLiteral("new-password-stdin"), QStringLiteral("Read the new user's password from stdin.") });
     parser.addOption({ QStringLiteral("tenant"), QStringLiteral("The tenant."), QStringLiteral("tenant") });
     parser.addOption({ QStringLiteral("id"), QStringLiteral("An ingest key's id."), QStringLiteral("id") });
     parser.addOption({ QStringLiteral("grace-hours"), QStringLiteral("How long a rotated key keeps working (0-168)."),
         QStringLiteral("hours") });
-    parser.addOption({ QStringLiteral("scope"), QStringLiteral("prompt_cache, embeddings or all."), QStringLiteral("scope") });
+    parser.addOption(
+        { QStringLiteral("scope"), QStringLiteral("prompt_cache, embeddings or all."), QStringLiteral("scope") });
     parser.addOption({ QStringLiteral("request"), QStringLiteral("Ask a second admin to approve a purge.") });
-    parser.addOption({ QStringLiteral("run"), QStringLiteral("Carry out approved purge request ID."), QStringLiteral("id") });
+    parser.addOption(
+        { QStringLiteral("run"), QStringLiteral("Carry out approved purge request ID."), QStringLiteral("id") });
     const QString usageLine = QStringLiteral("spanlight %1 VERB …\n%2").arg(noun, usage(noun));
     if (const auto done = parseCommandWords(parser, words, usageLine, out, err))
         return *done;
@@ -197,7 +203,8 @@ int runControlCommand(const QString& noun, const QStringList& words, QTextStream
         if (request.action == Action::RevokeIngestKey)
             request.target = parser.value(QStringLiteral("id"));
         if (parser.isSet(QStringLiteral("grace-hours")))
-            request.params.insert(QStringLiteral("grace_hours"), parser.value(QStringLiteral("grace-hours")).toDouble());
+            request.params.insert(
+                QStringLiteral("grace_hours"), parser.value(QStringLiteral("grace-hours")).toDouble());
     } else {
         if (verb == QStringLiteral("list"))
             return listTenants(session, out);

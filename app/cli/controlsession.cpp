@@ -40,19 +40,22 @@ QByteArray readHiddenLine(const QString& prompt, QTextStream& err)
 
 void addActorOptions(QCommandLineParser& parser)
 {
-    parser.addOption({ QStringLiteral("user"), QStringLiteral("Sign in as <name> (password from $SPANLIGHT_PASSWORD, "
-                                                              "--password-stdin or the terminal)."),
+    parser.addOption({ QStringLiteral("user"),
+        QStringLiteral("Sign in as <name> (password from $SPANLIGHT_PASSWORD, "
+                       "--password-stdin or the terminal)."),
         QStringLiteral("name") });
-    parser.addOption({ QStringLiteral("password-stdin"), QStringLiteral("Read the password from the first line of stdin.") });
+    parser.addOption(
+        { QStringLiteral("password-stdin"), QStringLiteral("Read the password from the first line of stdin.") });
     parser.addOption({ QStringLiteral("reason"), QStringLiteral("Why (required for every action; audited)."),
         QStringLiteral("text") });
-    parser.addOption({ QStringLiteral("ticket"), QStringLiteral("Ticket id (optional; audited)."), QStringLiteral("id") });
+    parser.addOption(
+        { QStringLiteral("ticket"), QStringLiteral("Ticket id (optional; audited)."), QStringLiteral("id") });
     parser.addOption({ QStringLiteral("confirm"),
         QStringLiteral("The tenant's name again, for destructive tenant actions."), QStringLiteral("tenant") });
 }
 
-std::optional<QByteArray> readPassword(const QCommandLineParser& parser, const char* envName, const QString& stdinOption,
-    const QString& prompt, QTextStream& err)
+std::optional<QByteArray> readPassword(const QCommandLineParser& parser, const char* envName,
+    const QString& stdinOption, const QString& prompt, QTextStream& err)
 {
     const QByteArray fromEnv = qgetenv(envName);
     if (!fromEnv.isEmpty())
@@ -114,8 +117,8 @@ bool ControlSession::signIn(const QCommandLineParser& parser, QTextStream& err)
         err << "spanlight: --user is required: every action is signed in and audited\n";
         return false;
     }
-    const auto password = readPassword(
-        parser, "SPANLIGHT_PASSWORD", QStringLiteral("password-stdin"), QStringLiteral("Password for %1: ").arg(user), err);
+    const auto password = readPassword(parser, "SPANLIGHT_PASSWORD", QStringLiteral("password-stdin"),
+        QStringLiteral("Password for %1: ").arg(user), err);
     if (!password)
         return false;
     const LoginResult login = m_runtime->auth().login(user, *password, QStringLiteral("cli-password"));
@@ -149,15 +152,16 @@ int ControlSession::perform(ActionRequest request, const QCommandLineParser& par
     const ActionResult result = m_runtime->actions().perform(m_session, request);
     QTextStream& stream = exitCode(result) == 0 ? out : err;
     if (result.status == ActionResult::Status::ConfirmationRequired)
-        stream << "spanlight: " << traitsOf(request.action).label << " is destructive: repeat the tenant's name with --confirm "
-               << request.target << "\n";
+        stream << "spanlight: " << traitsOf(request.action).label
+               << " is destructive: repeat the tenant's name with --confirm " << request.target << "\n";
     else
         stream << (exitCode(result) == 0 ? "" : "spanlight: ") << result.message << "\n";
     if (result.intentSeq || result.outcomeSeq)
         stream << "audit: intent #" << result.intentSeq << ", outcome #" << result.outcomeSeq << "\n";
     if (!result.secret.isEmpty())
         out << "key: " << result.secret << "\n"
-            << "This is the only time the key is shown; only its SHA-256 is stored. Give it to the tenant's exporter as "
+            << "This is the only time the key is shown; only its SHA-256 is stored. Give it to the tenant's exporter "
+               "as "
                "'Authorization: Bearer <key>'.\n";
     return exitCode(result);
 }

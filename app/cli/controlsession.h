@@ -23,8 +23,8 @@ void addActorOptions(QCommandLineParser& parser);
 
 /// A password from $SPANLIGHT_PASSWORD, one line of stdin (--password-stdin)
 /// or the terminal without echo. \a envName / \a stdinOption name the sources.
-std::optional<QByteArray> readPassword(const QCommandLineParser& parser, const char* envName, const QString& stdinOption,
-    const QString& prompt, QTextStream& err);
+std::optional<QByteArray> readPassword(const QCommandLineParser& parser, const char* envName,
+    const QString& stdinOption, const QString& prompt, QTextStream& err);
 
 /// control.db opened for one CLI command: the data dir locked (a running
 /// instance owns it: refuse), the runtime open, the actor signed in.

@@ -90,9 +90,8 @@ void readAccessSettings(
     *known << keyFile;
     if (ini.contains(keyFile)) {
         const QString path = ini.value(keyFile).toString();
-        options->auditKeyFile = QFileInfo(path).isAbsolute()
-            ? path
-            : QFileInfo(configPath).absoluteDir().absoluteFilePath(path);
+        options->auditKeyFile
+            = QFileInfo(path).isAbsolute() ? path : QFileInfo(configPath).absoluteDir().absoluteFilePath(path);
     }
 }
 

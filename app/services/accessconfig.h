@@ -23,8 +23,8 @@ struct AccessOptions
 /// lockout_minutes, step_up_minutes, idle_lock_minutes and [audit] key_file over
 /// \a options. Values below the safe minimum are refused with a message in
 /// \a problems (the default stays). Adds the keys it knows to \a known.
-void readAccessSettings(QSettings& ini, const QString& configPath, AccessOptions* options, QStringList* known,
-    QStringList* problems);
+void readAccessSettings(
+    QSettings& ini, const QString& configPath, AccessOptions* options, QStringList* known, QStringList* problems);
 
 /// The commented [auth] and [audit] lines of the example config.
 QString accessExampleConfig();

@@ -30,11 +30,13 @@ ActionResult ActionService::perform(const Session& session, const ActionRequest&
         return invalid(QStringLiteral("%1 needs a target").arg(QLatin1String(traits.label)));
     if (!isAllowed(session.role, request.action))
         return deny(session, request,
-            QStringLiteral("the %1 role may not %2").arg(roleName(session.role), QString::fromLatin1(traits.label).toLower()));
+            QStringLiteral("the %1 role may not %2")
+                .arg(roleName(session.role), QString::fromLatin1(traits.label).toLower()));
     if (traits.destructive && !m_auth.stepUpFresh(session)) {
         ActionResult result;
         result.status = ActionResult::Status::StepUpRequired;
-        result.message = QStringLiteral("%1 is destructive: enter your password again").arg(QLatin1String(traits.label));
+        result.message
+            = QStringLiteral("%1 is destructive: enter your password again").arg(QLatin1String(traits.label));
         return result;
     }
     if (traits.typeToConfirm && request.confirmation != request.target) {
@@ -56,7 +58,8 @@ bool ActionService::authorize(const Session& session, Action action, const QStri
     request.action = action;
     request.target = target;
     const ActionResult result = deny(session, request,
-        QStringLiteral("the %1 role may not %2").arg(roleName(session.role), QString::fromLatin1(traitsOf(action).label).toLower()));
+        QStringLiteral("the %1 role may not %2")
+            .arg(roleName(session.role), QString::fromLatin1(traitsOf(action).label).toLower()));
     if (why)
         *why = result.message;
     return false;
@@ -135,7 +138,9 @@ ActionResult ActionService::finish(Attempt& attempt, bool success, const QString
     outcome.reason = attempt.request.reason;
     outcome.ticket = attempt.request.ticket;
     outcome.approver = attempt.approver;
-    outcome.after = attempt.after.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(attempt.after).toJson(QJsonDocument::Compact));
+    outcome.after = attempt.after.isEmpty()
+        ? QString()
+        : QString::fromUtf8(QJsonDocument(attempt.after).toJson(QJsonDocument::Compact));
     outcome.outcome = success ? QStringLiteral("success") : QStringLiteral("failure");
     outcome.error = error;
     ActionResult& result = attempt.result;
@@ -165,7 +170,8 @@ ActionResult ActionService::controlPlaneAction(Attempt& attempt)
     call.params = attempt.request.params;
     if (attempt.request.action == Action::PurgeTenantCaches) {
         const QString scope = call.params.value(QStringLiteral("scope")).toString(QStringLiteral("all"));
-        if (scope != QStringLiteral("prompt_cache") && scope != QStringLiteral("embeddings") && scope != QStringLiteral("all"))
+        if (scope != QStringLiteral("prompt_cache") && scope != QStringLiteral("embeddings")
+            && scope != QStringLiteral("all"))
             return finish(attempt, false, QStringLiteral("not sent"),
                 QStringLiteral("scope must be prompt_cache, embeddings or all, not \"%1\"").arg(scope));
         call.params.insert(QStringLiteral("scope"), scope);
@@ -190,7 +196,8 @@ ActionResult ActionService::controlPlaneAction(Attempt& attempt)
         if (!m_store.setTenantState(state, &why))
             return finish(attempt, false, QStringLiteral("delivered, but the tenant's state was not saved"),
                 QString::fromStdString(why));
-        attempt.after.insert(QStringLiteral("state"), state.paused ? QStringLiteral("paused") : QStringLiteral("active"));
+        attempt.after.insert(
+            QStringLiteral("state"), state.paused ? QStringLiteral("paused") : QStringLiteral("active"));
     }
     return finish(attempt, true, QStringLiteral("%1: done for %2").arg(QLatin1String(attempt.traits.label), tenant));
 }

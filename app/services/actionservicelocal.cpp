@@ -154,7 +154,8 @@ ActionResult ActionService::keyAction(Attempt& attempt)
         const bool rotate = attempt.request.action == Action::RotateIngestKey;
         int64_t graceMs = m_effects.keyGraceMs;
         if (attempt.request.params.contains(QStringLiteral("grace_hours")))
-            graceMs = static_cast<int64_t>(attempt.request.params.value(QStringLiteral("grace_hours")).toDouble() * 3600000.0);
+            graceMs = static_cast<int64_t>(
+                attempt.request.params.value(QStringLiteral("grace_hours")).toDouble() * 3600000.0);
         const std::optional<IssuedKey> issued = rotate
             ? rotateIngestKey(m_store, target, attempt.session.user, graceMs, now, &error)
             : createIngestKey(m_store, target, attempt.session.user, now, &error);
@@ -162,7 +163,8 @@ ActionResult ActionService::keyAction(Attempt& attempt)
             ok = true;
             attempt.result.secret = issued->key; // shown once; only the hash is stored
             attempt.after.insert(QStringLiteral("key_id"), static_cast<qint64>(issued->record.id));
-            attempt.after.insert(QStringLiteral("key"), QString(issued->record.prefix + QStringLiteral("…") + issued->record.last4));
+            attempt.after.insert(
+                QStringLiteral("key"), QString(issued->record.prefix + QStringLiteral("…") + issued->record.last4));
             if (rotate)
                 attempt.after.insert(QStringLiteral("grace_hours"), static_cast<double>(graceMs) / 3600000.0);
         }
@@ -177,7 +179,8 @@ ActionResult ActionService::keyAction(Attempt& attempt)
     }
     if (ok && m_effects.keysChanged)
         m_effects.keysChanged();
-    return finish(attempt, ok, QStringLiteral("%1: done for %2").arg(QLatin1String(attempt.traits.label), target), error);
+    return finish(
+        attempt, ok, QStringLiteral("%1: done for %2").arg(QLatin1String(attempt.traits.label), target), error);
 }
 
 ActionResult ActionService::userAction(Attempt& attempt)
@@ -191,7 +194,9 @@ ActionResult ActionService::userAction(Attempt& attempt)
     std::string why;
     const std::vector<UserRecord> users = m_store.users(&why);
     std::optional<UserRecord> user = m_store.user(name, &why);
-    auto fail = [&](const QString& error) { return finish(attempt, false, QStringLiteral("user %1 unchanged").arg(name), error); };
+    auto fail = [&](const QString& error) {
+        return finish(attempt, false, QStringLiteral("user %1 unchanged").arg(name), error);
+    };
     if (op == QStringLiteral("add")) {
         if (!role)
             return fail(QStringLiteral("role must be viewer, operator, admin or auditor"));
@@ -231,7 +236,8 @@ ActionResult ActionService::userAction(Attempt& attempt)
         user->lockedUntilMs = 0;
         attempt.after.insert(QStringLiteral("password"), QStringLiteral("changed"));
     } else {
-        return fail(QStringLiteral("unknown user operation \"%1\" (add, set_role, disable, enable, reset_password)").arg(op));
+        return fail(
+            QStringLiteral("unknown user operation \"%1\" (add, set_role, disable, enable, reset_password)").arg(op));
     }
     if (!m_store.updateUser(*user, &why))
         return fail(QString::fromStdString(why));

@@ -14,7 +14,8 @@ struct AuthOptions
     PasswordCost cost;
     int maxFailedAttempts = 5; ///< consecutive failures before a lockout (auth/max_failed_logins)
     int64_t lockoutMs = 15 * 60 * 1000; ///< auth/lockout_minutes
-    int64_t stepUpAfterMs = 5 * 60 * 1000; ///< destructive actions re-ask the password after this (auth/step_up_minutes)
+    int64_t stepUpAfterMs
+        = 5 * 60 * 1000; ///< destructive actions re-ask the password after this (auth/step_up_minutes)
 };
 
 struct LoginResult

@@ -77,10 +77,11 @@ bool CollectorRuntime::start(QString* error)
     }
     if (ingestAuthRequired(m_config.ingestAuth, m_config.receivers.bind)) {
         KeyDirectory* keys = &m_control->keys(); // outlives the receivers: shutdown() drains them first
-        m_config.receivers.ingestAuth = std::shared_ptr<const IngestAuthenticator>(keys, [](const IngestAuthenticator*) {});
+        m_config.receivers.ingestAuth
+            = std::shared_ptr<const IngestAuthenticator>(keys, [](const IngestAuthenticator*) {});
     }
-    const QString notice = ingestAuthStartupNotice(
-        m_config.ingestAuth, m_config.receivers.bind, m_control->keys().activeKeyCount());
+    const QString notice
+        = ingestAuthStartupNotice(m_config.ingestAuth, m_config.receivers.bind, m_control->keys().activeKeyCount());
     if (!notice.isEmpty())
         m_notices << notice;
     auto collector = std::make_unique<Collector>(*m_writer, m_config.limits);

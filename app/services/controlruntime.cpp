@@ -1,8 +1,8 @@
 #include "controlruntime.h"
 
 #include "appconfig.h"
-#include "controlplaneclient.h"
 #include "audithead.h"
+#include "controlplaneclient.h"
 #include "controlstore.h"
 #include "keydirectory.h"
 #include "telemetrywriter.h"
@@ -22,7 +22,7 @@ struct ControlRuntime::Config
 
 ControlRuntime::ControlRuntime(const AppConfig& config, Clock clock)
     : m_config(std::make_unique<Config>(
-          Config { config.dataDir, config.access, config.controlPlane, config.ingestAuth.keyGraceMs() }))
+        Config { config.dataDir, config.access, config.controlPlane, config.ingestAuth.keyGraceMs() }))
     , m_clock(std::move(clock))
 {
 }
@@ -53,7 +53,8 @@ bool ControlRuntime::open(TelemetryWriter* telemetry, QString* error)
     }
     QDir().mkpath(m_config->dataDir);
     m_store = std::make_unique<ControlStore>();
-    if (!m_store->open({ controlDbPath(), key, auditHeadFileFor(m_config->access.auditKeyFile, controlDbPath()) }, &why)) {
+    if (!m_store->open(
+            { controlDbPath(), key, auditHeadFileFor(m_config->access.auditKeyFile, controlDbPath()) }, &why)) {
         *error = QStringLiteral("cannot open %1: %2").arg(controlDbPath(), QString::fromStdString(why));
         m_store.reset();
         return false;

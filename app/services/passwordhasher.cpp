@@ -42,8 +42,8 @@ bool verifyPassword(const QString& storedHash, const QByteArray& password)
     if (!sodiumReady() || storedHash.isEmpty())
         return false;
     const QByteArray hash = storedHash.toLatin1();
-    return crypto_pwhash_str_verify(hash.constData(), password.constData(),
-               static_cast<unsigned long long>(password.size()))
+    return crypto_pwhash_str_verify(
+               hash.constData(), password.constData(), static_cast<unsigned long long>(password.size()))
         == 0;
 }
 
