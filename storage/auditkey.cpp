@@ -102,12 +102,13 @@ QByteArray loadOrCreateAuditKey(const QString& keyFilePath, std::string* error)
             problem = "cannot create the directory " + dir.toStdString() + " for the audit key";
             return {};
         }
-        // O_EXCL with mode 0600: the key is never readable by others, not even
-        // for a moment; if another process creates it first, read theirs.
-        const int created = ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        // Written in full under a private name (O_EXCL, mode 0600: never readable by
+        // others), then linked into place: link() is atomic and fails if another
+        // process got there first, so nobody ever reads a half-written key.
+        const QByteArray temp = native + ".tmp-" + QByteArray::number(::getpid()) + "-"
+            + QByteArray::number(QRandomGenerator::system()->generate());
+        const int created = ::open(temp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (created < 0) {
-            if (errno == EEXIST)
-                continue;
             problem = systemError("cannot create the audit key file", keyFilePath);
             return {};
         }
@@ -116,12 +117,18 @@ QByteArray loadOrCreateAuditKey(const QString& keyFilePath, std::string* error)
         QByteArray key(reinterpret_cast<const char*>(words.data()), kAuditHashSize);
         const bool written
             = writeAll(created, key.constData(), static_cast<size_t>(key.size())) && ::fsync(created) == 0;
-        const int savedErrno = errno;
+        int savedErrno = errno;
         ::close(created);
-        if (!written) {
-            ::unlink(native.constData());
+        const bool linked = written && ::link(temp.constData(), native.constData()) == 0;
+        if (written && !linked)
+            savedErrno = errno;
+        ::unlink(temp.constData());
+        if (written && !linked && savedErrno == EEXIST)
+            continue; // another process made the key first: use theirs
+        if (!linked) {
             errno = savedErrno;
-            problem = systemError("cannot write the audit key file", keyFilePath);
+            problem = systemError(
+                written ? "cannot put the audit key file in place" : "cannot write the audit key file", keyFilePath);
             return {};
         }
         return key;
