@@ -2,8 +2,8 @@
 # offscreen, over a real control.db (ControlRuntime) and generated telemetry.
 # Screenshots: <build>/screenshots/{tenants,tenants-dark,audit,login,login-first-admin,action-dialog,key-dialog}.png
 spanlight_test(actions_ui_tests
-    SOURCES ui/actionsui_main.cpp ui/controlconsole.cpp ui/controlconsole.h
+    SOURCES ui/controlconsole.cpp ui/controlconsole.h
         ui/tenantspage_test.cpp ui/auditpage_test.cpp ui/signin_test.cpp
-    LIBS spanlight_console_fixture spanlight_ui Qt6::Test Qt6::Widgets SQLite::SQLite3
+    LIBS spanlight_qt_ui_gtest_main spanlight_console_fixture spanlight_ui Qt6::Test Qt6::Widgets SQLite::SQLite3
     PROPERTIES ENVIRONMENT QT_QPA_PLATFORM=offscreen)
 target_compile_definitions(actions_ui_tests PRIVATE SPANLIGHT_SCREENSHOT_DIR="${CMAKE_BINARY_DIR}/screenshots")

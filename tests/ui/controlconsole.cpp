@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QTest>
+#include <gtest/gtest.h>
 
 namespace spanlight::test {
 
@@ -26,6 +27,17 @@ void releaseSharedTelemetry()
 {
     g_telemetry.reset();
 }
+
+namespace {
+// The shared telemetry's readers close before QApplication goes (main() is shared by every console test).
+class SharedTelemetryRelease : public ::testing::Environment
+{
+public:
+    void TearDown() override { releaseSharedTelemetry(); }
+};
+[[maybe_unused]] ::testing::Environment* const g_release
+    = ::testing::AddGlobalTestEnvironment(new SharedTelemetryRelease);
+} // namespace
 
 const QByteArray ControlConsole::kPassword = QByteArrayLiteral("correct horse battery");
 

@@ -357,15 +357,3 @@ TEST(HeatmapScale, LabelsAreReadable)
 }
 
 } // namespace
-
-int main(int argc, char** argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    // Settings of the tests stay out of the user's.
-    QCoreApplication::setOrganizationName(QStringLiteral("spanlight-tests"));
-    QCoreApplication::setApplicationName(QStringLiteral("ui_heatmap_tests"));
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}

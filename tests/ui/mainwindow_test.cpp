@@ -26,7 +26,6 @@
 #include <QLocale>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -48,7 +47,7 @@ struct ConsoleWindow : ::testing::Test
         runtime = std::make_unique<CollectorRuntime>(config);
         QString error;
         ASSERT_TRUE(runtime->start(&error)) << error.toStdString();
-        QSettings().clear(); // every test starts as a first run (settings are in Qt's test location)
+        QSettings().clear(); // every test starts as a first run (settings are in this process's own config dir)
         openWindow();
     }
     void openWindow(bool firstRun = true)
@@ -246,17 +245,4 @@ TEST_F(ConsoleWindow, TheDemoFleetBringsTheConsoleToLife)
     EXPECT_EQ(totals.spansAcknowledged, totals.spansSent);
     EXPECT_EQ(runtime->writer().stats().spansStored, totals.spansAcknowledged); // acknowledged means stored
     EXPECT_FALSE(demo.running());
-}
-
-int main(int argc, char** argv)
-{
-    // Offscreen unless told otherwise (e.g. QT_QPA_PLATFORM=xcb under Xvfb).
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Settings go to Qt's test location, never the user's own spanlight.conf.
-    QStandardPaths::setTestModeEnabled(true);
-    QApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("spanlight-ui-tests"));
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
 }

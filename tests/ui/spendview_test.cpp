@@ -322,17 +322,3 @@ TEST_F(SpendPage, NothingToShowSaysSo)
     EXPECT_FALSE(view->emptyText().isEmpty());
     EXPECT_EQ(view->tenantModel()->rowCount(), 0);
 }
-
-int main(int argc, char** argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    // Budgets and view settings go to a throwaway file, never the user's.
-    QTemporaryDir settingsDir;
-    QCoreApplication::setOrganizationName(QStringLiteral("spanlight-tests"));
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}

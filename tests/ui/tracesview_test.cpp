@@ -130,12 +130,3 @@ TEST_F(TracesPage, Screenshots)
         [&] { return panel->value(QStringLiteral("Span"), QStringLiteral("Span ID")) == hexId(llm->id); }, 10000));
     EXPECT_TRUE(saveScreenshot(view.get(), QStringLiteral("trace-detail")));
 }
-
-int main(int argc, char** argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}
