@@ -6,13 +6,14 @@
 #include "commandline.h"
 #include "consolecontext.h"
 #include "consolestatusbar.h"
-#include "controlstore.h"
 #include "controlruntime.h"
+#include "controlstore.h"
 #include "demofleet.h"
 #include "ingestsnapshot.h"
 #include "logindialog.h"
 #include "mainwindow.h"
 #include "passwordhasher.h"
+#include "processmemory.h"
 #include "sessionguard.h"
 #include "signalwatcher.h"
 
@@ -144,6 +145,7 @@ int runCollector(QCoreApplication& app, CollectorRuntime& runtime, bool headless
 
 int main(int argc, char** argv)
 {
+    limitMallocArenas(); // before any thread: the memory cap holds only with few arenas
     if (argc > 1 && cli::isCliCommand(argv[1])) { // query/reprice: no window, no collector
         QCoreApplication app(argc, argv);
         QTextStream out(stdout);

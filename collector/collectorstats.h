@@ -11,7 +11,7 @@ namespace spanlight {
 enum class RejectReason : int {
     BadRequest = 0, ///< undecodable or invalid (400)
     TooLarge, ///< over a size limit (413)
-    QueueFull, ///< writer queue or decode budget exhausted (429)
+    QueueFull, ///< writer queue, receive or decode budget exhausted (429)
     StorageUnavailable, ///< commit failed (503)
     Unauthenticated, ///< bad ingest key (401)
     UnsupportedMedia, ///< wrong content type (415)
@@ -36,6 +36,9 @@ struct CollectorStats
     std::atomic<int64_t> attributesTruncated { 0 };
     std::atomic<int64_t> openConnections { 0 };
     std::atomic<int64_t> decodingBytes { 0 };
+    std::atomic<int64_t> receivingBytes { 0 }; ///< request bodies held (IngestLimits::maxReceivingBytes)
+    std::atomic<int64_t> receivingBytesPeak { 0 };
+    std::atomic<int64_t> grpcReading { 0 }; ///< gRPC exports whose message is being read or decoded
     std::array<std::atomic<int64_t>, static_cast<size_t>(RejectReason::Count)> rejected {};
 
     void reject(RejectReason reason, int64_t n = 1) { rejected[static_cast<size_t>(reason)] += n; }

@@ -1,20 +1,20 @@
 #include "grpcreceiver.h"
 
+#include "bytereservation.h"
 #include "google/rpc/status.pb.h"
 #include "httproute.h"
 #include "ingestpipeline.h"
-#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
-#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 namespace spanlight {
-
-namespace otlp = opentelemetry::proto::collector;
 
 namespace {
 
@@ -42,102 +42,144 @@ std::string_view metadataValue(const grpc::CallbackServerContext* context, const
     return it == metadata.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
 }
 
-/// One Export handler, shared by the three services.
-template <typename Request, typename Response, typename Convert, typename SetRejected>
-grpc::ServerUnaryReactor* handleExport(IngestPipeline& pipeline, Signal signal, grpc::CallbackServerContext* context,
-    const Request* request, Response* response, Convert convert, SetRejected setRejected)
+/// The three Export methods by their full gRPC names.
+std::optional<Signal> exportSignal(const std::string& method)
 {
-    ++pipeline.stats().grpcRequests;
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    // Checked before conversion: a refused request costs no decoding work.
-    const IngestAuthDecision auth
-        = pipeline.authenticate(metadataValue(context, "authorization"), metadataValue(context, "x-spanlight-key"));
-    if (!auth.allowed) {
-        reactor->Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, auth.reason));
-        return reactor;
-    }
-    const int retryAfter = pipeline.limits().retryAfterSeconds;
-    pipeline.ingestConverted(
-        signal, convert(*request, pipeline.limits(), pipeline.genAiSettings()),
-        [reactor, response, context, retryAfter, setRejected](const IngestReply& reply) {
-            if (reply.status != IngestStatus::Ok) {
-                reactor->Finish(errorStatus(reply, context, retryAfter));
-                return;
-            }
-            if (reply.rejected > 0)
-                setRejected(response, reply.rejected, reply.partialMessage);
-            reactor->Finish(grpc::Status::OK);
-        },
-        auth.tenant);
-    return reactor;
+    if (method == "/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        return Signal::Traces;
+    if (method == "/opentelemetry.proto.collector.logs.v1.LogsService/Export")
+        return Signal::Logs;
+    if (method == "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export")
+        return Signal::Metrics;
+    return std::nullopt;
 }
 
-class TraceService final : public otlp::trace::v1::TraceService::CallbackService
+/// One Export call. The services are served generically, as raw bytes, so a
+/// request is claimed from the receive budget and refused before grpc parses
+/// it into objects (typed handlers only see it parsed), and it is decoded by
+/// the same code, under the same decode budget, as an OTLP/HTTP protobuf body.
+class ExportReactor final : public grpc::ServerGenericBidiReactor
 {
 public:
-    explicit TraceService(IngestPipeline& p)
-        : m_pipeline(p)
+    ExportReactor(IngestPipeline& pipeline, grpc::GenericCallbackServerContext* context)
+        : m_pipeline(pipeline)
+        , m_context(context)
     {
+        // grpc buffers a whole message once it is asked to read one, before its
+        // size is known: only so many calls are read at once that their
+        // messages, each at most the size limit, fit the receive budget.
+        const IngestLimits& limits = pipeline.limits();
+        const auto slots = static_cast<int64_t>(std::max<size_t>(1, limits.maxReceivingBytes / limits.maxBodyBytes));
+        if (pipeline.stats().grpcReading.fetch_add(1) >= slots) {
+            pipeline.stats().grpcReading -= 1;
+            pipeline.stats().reject(RejectReason::QueueFull);
+            finishWith({ IngestStatus::Overloaded, "the collector is receiving too many exports at once; retry later",
+                0, {} });
+            return;
+        }
+        m_reading = true;
+        StartRead(&m_request);
     }
-    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-        const otlp::trace::v1::ExportTraceServiceRequest* request,
-        otlp::trace::v1::ExportTraceServiceResponse* response) override
+
+    void OnReadDone(bool ok) override
     {
-        return handleExport(
-            m_pipeline, Signal::Traces, context, request, response,
-            [](const auto& r, const IngestLimits& l, const GenAiSettings& g) { return convertTraces(r, l, g); },
-            [](otlp::trace::v1::ExportTraceServiceResponse* r, int64_t n, const std::string& m) {
-                r->mutable_partial_success()->set_rejected_spans(n);
-                r->mutable_partial_success()->set_error_message(m);
-            });
+        // Whatever happens below, this call's message is read and will be decoded before we return.
+        struct SlotRelease
+        {
+            ExportReactor* self;
+            ~SlotRelease() { self->releaseSlot(); }
+        } slot { this };
+        if (!ok) {
+            Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the call carried no request message"));
+            return;
+        }
+        const std::optional<Signal> signal = exportSignal(m_context->method());
+        if (!signal) {
+            m_pipeline.stats().reject(RejectReason::NotFound);
+            Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method " + m_context->method()));
+            return;
+        }
+        ++m_pipeline.stats().grpcRequests;
+        // Checked before decoding: a refused request costs no decoding work.
+        IngestAuthDecision auth = m_pipeline.authenticate(
+            metadataValue(m_context, "authorization"), metadataValue(m_context, "x-spanlight-key"));
+        if (!auth.allowed) {
+            Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, auth.reason));
+            return;
+        }
+        ByteReservation receiving;
+        if (!m_pipeline.reserveReceiving(static_cast<int64_t>(m_request.Length()), &receiving)) {
+            finishWith(
+                { IngestStatus::Overloaded, "the collector is receiving too much data at once; retry later", 0, {} });
+            return;
+        }
+        std::string body = flatten();
+        m_pipeline.ingestBody(
+            *signal, Encoding::Protobuf, body,
+            [this, signal = *signal](const IngestReply& reply) {
+                if (reply.status != IngestStatus::Ok) {
+                    finishWith(reply);
+                    return;
+                }
+                const std::string bytes
+                    = exportResponseBody(signal, Encoding::Protobuf, reply.rejected, reply.partialMessage);
+                grpc::Slice slice(bytes);
+                m_response = grpc::ByteBuffer(&slice, 1);
+                StartWriteAndFinish(&m_response, grpc::WriteOptions(), grpc::Status::OK);
+            },
+            auth.tenant);
+        // Decoded (or refused): the request's bytes are given back; the writer queue has its own budget.
+    }
+
+    void OnDone() override
+    {
+        releaseSlot(); // a call cancelled before its message arrived
+        delete this;
     }
 
 private:
+    /// The request as one contiguous protobuf body; grpc's slices are freed.
+    std::string flatten()
+    {
+        std::vector<grpc::Slice> slices;
+        std::string body;
+        if (m_request.Dump(&slices).ok()) {
+            body.reserve(m_request.Length());
+            for (const grpc::Slice& slice : slices)
+                body.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+        }
+        m_request.Clear();
+        return body;
+    }
+
+    void releaseSlot()
+    {
+        if (std::exchange(m_reading, false))
+            m_pipeline.stats().grpcReading -= 1;
+    }
+
+    void finishWith(const IngestReply& reply)
+    {
+        Finish(errorStatus(reply, m_context, m_pipeline.limits().retryAfterSeconds));
+    }
+
     IngestPipeline& m_pipeline;
+    grpc::GenericCallbackServerContext* m_context;
+    grpc::ByteBuffer m_request;
+    grpc::ByteBuffer m_response;
+    bool m_reading = false; ///< holds one of the reading slots
 };
 
-class LogsService final : public otlp::logs::v1::LogsService::CallbackService
+class ExportService final : public grpc::CallbackGenericService
 {
 public:
-    explicit LogsService(IngestPipeline& p)
-        : m_pipeline(p)
+    explicit ExportService(IngestPipeline& pipeline)
+        : m_pipeline(pipeline)
     {
     }
-    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-        const otlp::logs::v1::ExportLogsServiceRequest* request,
-        otlp::logs::v1::ExportLogsServiceResponse* response) override
+    grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override
     {
-        return handleExport(
-            m_pipeline, Signal::Logs, context, request, response,
-            [](const auto& r, const IngestLimits& l, const GenAiSettings& g) { return convertLogs(r, l, g); },
-            [](otlp::logs::v1::ExportLogsServiceResponse* r, int64_t n, const std::string& m) {
-                r->mutable_partial_success()->set_rejected_log_records(n);
-                r->mutable_partial_success()->set_error_message(m);
-            });
-    }
-
-private:
-    IngestPipeline& m_pipeline;
-};
-
-class MetricsService final : public otlp::metrics::v1::MetricsService::CallbackService
-{
-public:
-    explicit MetricsService(IngestPipeline& p)
-        : m_pipeline(p)
-    {
-    }
-    grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-        const otlp::metrics::v1::ExportMetricsServiceRequest* request,
-        otlp::metrics::v1::ExportMetricsServiceResponse* response) override
-    {
-        return handleExport(
-            m_pipeline, Signal::Metrics, context, request, response,
-            [](const auto& r, const IngestLimits& l, const GenAiSettings& g) { return convertMetrics(r, l, g); },
-            [](otlp::metrics::v1::ExportMetricsServiceResponse* r, int64_t n, const std::string& m) {
-                r->mutable_partial_success()->set_rejected_data_points(n);
-                r->mutable_partial_success()->set_error_message(m);
-            });
+        return new ExportReactor(m_pipeline, context);
     }
 
 private:
@@ -166,9 +208,7 @@ struct GrpcReceiver::Impl
     }
     IngestPipeline& pipeline;
     const IngestLimits& limits;
-    TraceService traces { pipeline };
-    LogsService logs { pipeline };
-    MetricsService metrics { pipeline };
+    ExportService exports { pipeline };
     std::unique_ptr<grpc::Server> server;
 };
 
@@ -199,13 +239,14 @@ bool GrpcReceiver::start(const std::string& address, uint16_t port, const TlsFil
     // grpc enables SO_REUSEPORT by default: a second instance would silently
     // share the port instead of failing (DESIGN.md build notes).
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    // Without BDP probing the flow-control window stays small, so a call that
+    // is refused (or not read yet) can only push a window's worth into memory.
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
     builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<size_t>(m_impl->limits.maxBodyBytes, INT32_MAX)));
     const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
     int selected = 0;
     builder.AddListeningPort(host + ":" + std::to_string(port), credentials, &selected);
-    builder.RegisterService(&m_impl->traces);
-    builder.RegisterService(&m_impl->logs);
-    builder.RegisterService(&m_impl->metrics);
+    builder.RegisterCallbackGenericService(&m_impl->exports);
     m_impl->server = builder.BuildAndStart();
     if (!m_impl->server || selected == 0) {
         m_impl->server.reset();

@@ -3,6 +3,7 @@
 // One OTLP/HTTP connection, private to httpreceiver.cpp. Templated on the
 // stream so plain TCP and TLS share the logic.
 
+#include "bytereservation.h"
 #include "decompress.h"
 #include "httpreceiverimpl.h"
 #include "httproute.h"
@@ -116,8 +117,40 @@ private:
         // body: answering first and closing with unread data makes the client
         // see a connection reset instead of the status.
         lowest().expires_after(ms(m_receiver.limits.bodyTimeoutMs));
-        http::async_read(m_stream, m_buffer, *m_parser,
-            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onBody(ec); });
+        if (m_parser->is_done())
+            onBody({});
+        else
+            readBodyPart();
+    }
+
+    /// The body is read piece by piece and each piece claimed from the receive
+    /// budget as it arrives: a client announcing a large body and trickling it
+    /// holds only what it has sent, never the budget a fast exporter needs.
+    void readBodyPart()
+    {
+        http::async_read_some(m_stream, m_buffer, *m_parser,
+            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onBodyPart(ec); });
+    }
+
+    void onBodyPart(beast::error_code ec)
+    {
+        if (ec) {
+            failRead(ec, m_route.encoding);
+            return;
+        }
+        const auto received = static_cast<int64_t>(m_parser->get().body().size());
+        if (received > m_receiving.bytes()
+            && !m_receiver.pipeline.reserveReceiving(received - m_receiving.bytes(), &m_receiving)) {
+            m_keepAlive = false; // the linger reads and drops the rest
+            respond(429, m_route.encoding,
+                statusBody(m_route.encoding, grpcCodeFor(IngestStatus::Overloaded),
+                    "the collector is receiving too much data at once; retry later"));
+            return;
+        }
+        if (m_parser->is_done())
+            onBody({});
+        else
+            readBodyPart();
     }
 
     void failRead(beast::error_code ec, Encoding encoding)
@@ -176,6 +209,12 @@ private:
                 return;
             }
             body = std::move(inflated.data);
+            if (!m_receiver.pipeline.reserveReceiving(static_cast<int64_t>(body.size()), &m_inflated)) {
+                respond(429, m_route.encoding,
+                    statusBody(m_route.encoding, grpcCodeFor(IngestStatus::Overloaded),
+                        "the collector is receiving too much data at once; retry later"));
+                return;
+            }
         }
         auto self = this->shared_from_this();
         const Signal signal = m_route.signal;
@@ -194,10 +233,15 @@ private:
                     });
             },
             m_keyTenant);
+        // Decoded (or refused): the body's bytes are gone, whatever the writer still holds is its own budget.
+        m_receiving.release();
+        m_inflated.release();
     }
 
     void respond(int status, Encoding encoding, std::string body)
     {
+        m_receiving.release();
+        m_inflated.release();
         m_response = {};
         m_response.result(static_cast<unsigned>(status));
         m_response.version(11);
@@ -245,7 +289,7 @@ private:
         lowest().async_read_some(
             net::buffer(m_discarded), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                 self->m_discardedTotal += n;
-                if (ec || self->m_discardedTotal > (4u << 20))
+                if (ec || self->m_discardedTotal > self->m_receiver.limits.maxBodyBytes)
                     self->close();
                 else
                     self->discard();
@@ -274,6 +318,8 @@ private:
     HttpRoute m_route;
     std::optional<PendingError> m_pendingError;
     std::string m_keyTenant; ///< the authenticated key's tenant; empty when ingest auth is off
+    ByteReservation m_receiving; ///< the body's share of the receive budget, as it arrives until decoded
+    ByteReservation m_inflated; ///< the decompressed copy's share
     std::vector<char> m_discarded;
     size_t m_discardedTotal = 0;
     bool m_keepAlive = false;

@@ -9,7 +9,11 @@ namespace spanlight {
 struct IngestLimits
 {
     size_t maxBodyBytes = 64u << 20; ///< request body after decompression; beyond → 413 / RESOURCE_EXHAUSTED
-    size_t maxDecodingBytes = 256u << 20; ///< bodies being decoded at once; beyond → 429 / UNAVAILABLE
+    /// Request bodies held at once, from an HTTP header (its Content-Length, or
+    /// maxBodyBytes when chunked) or a parsed gRPC message until the export is
+    /// answered, plus inflated copies until decoded; beyond → 429 / UNAVAILABLE.
+    size_t maxReceivingBytes = 224u << 20;
+    size_t maxDecodingBytes = 56u << 20; ///< bodies being decoded at once (objects take ~4× that); beyond → 429
     int maxAnyValueDepth = 32; ///< AnyValue nesting; deeper → 400 / INVALID_ARGUMENT
     size_t maxAttributesPerItem = 128; ///< per span/event/link/record/point; beyond: dropped and counted
     size_t maxAttributeValueBytes = 64u << 10; ///< string/bytes value length; beyond: truncated and counted

@@ -1,5 +1,6 @@
 #include "ingestpipeline.h"
 
+#include "bytereservation.h"
 #include "telemetrywriter.h"
 
 #include <utility>
@@ -49,11 +50,9 @@ void IngestPipeline::ingestBody(
 {
     // Bound the memory spent decoding at once: protobuf objects take a few
     // times the wire size, so many large bodies in parallel could exhaust RAM.
-    const auto size = static_cast<int64_t>(body.size());
-    // One body is always admitted when nothing else is decoding.
-    const int64_t before = m_stats.decodingBytes.fetch_add(size);
-    if (before > 0 && before + size > static_cast<int64_t>(m_limits.maxDecodingBytes)) {
-        m_stats.decodingBytes -= size;
+    ByteReservation decoding;
+    if (!ByteReservation::tryTake(m_stats.decodingBytes, static_cast<int64_t>(body.size()),
+            static_cast<int64_t>(m_limits.maxDecodingBytes), &decoding)) {
         m_stats.reject(RejectReason::QueueFull);
         reply({ IngestStatus::Overloaded, "the collector is decoding too much data at once; retry later", 0, {} });
         return;
@@ -62,12 +61,11 @@ void IngestPipeline::ingestBody(
     try {
         converted = decodeExport(signal, encoding, body, m_limits, m_genai);
     } catch (const std::bad_alloc&) {
-        m_stats.decodingBytes -= size;
         m_stats.reject(RejectReason::QueueFull);
         reply({ IngestStatus::Overloaded, "the collector is out of memory for decoding; retry later", 0, {} });
         return;
     }
-    m_stats.decodingBytes -= size;
+    decoding.release();
     ingestConverted(signal, std::move(converted), std::move(reply), keyTenant);
 }
 
@@ -143,6 +141,15 @@ void IngestPipeline::ingestConverted(
         m_stats.reject(RejectReason::StorageUnavailable);
         finish(std::move(answer), { IngestStatus::Unavailable, "the collector is shutting down; retry later", 0, {} });
     }
+}
+
+bool IngestPipeline::reserveReceiving(int64_t bytes, ByteReservation* out)
+{
+    if (ByteReservation::tryTake(m_stats.receivingBytes, bytes, static_cast<int64_t>(m_limits.maxReceivingBytes), out,
+            &m_stats.receivingBytesPeak))
+        return true;
+    m_stats.reject(RejectReason::QueueFull);
+    return false;
 }
 
 void IngestPipeline::finish(ReplyFn reply, const IngestReply& answer)

@@ -15,6 +15,7 @@
 
 namespace spanlight {
 
+class ByteReservation;
 class TelemetryWriter;
 
 /// The transport-neutral outcome of one export; each receiver maps it onto its
@@ -62,6 +63,11 @@ public:
         Signal signal, Encoding encoding, std::string_view body, ReplyFn reply, const std::string& keyTenant = {});
     /// Queues an already converted request (gRPC hands over parsed messages).
     void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply, const std::string& keyTenant = {});
+
+    /// Claims \a bytes of the budget for request bodies held at once
+    /// (IngestLimits::maxReceivingBytes); a refusal is counted as overload and
+    /// the receiver answers 429 / UNAVAILABLE with its retry hint.
+    bool reserveReceiving(int64_t bytes, ByteReservation* out);
 
     /// From now on every export is answered 503 / UNAVAILABLE (draining).
     void close()

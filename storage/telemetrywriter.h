@@ -27,7 +27,7 @@ struct WriterOptions
     QString path; ///< telemetry.db
     bool synchronousFull = true; ///< PRAGMA synchronous=FULL: an answered span survives power loss
     size_t maxQueuedItems = 262144; ///< spans + log records + points waiting; beyond → QueueFull (429)
-    size_t maxQueuedBytes = 256u << 20; ///< approximate decoded bytes waiting; beyond → QueueFull
+    size_t maxQueuedBytes = 224u << 20; ///< approximate decoded bytes waiting; beyond → QueueFull (limits/memory_cap_mb)
     size_t maxItemsPerCommit = 16384; ///< group commit size cap
     size_t dedupWindow = 500000; ///< recent (trace id, span id) pairs remembered against retries
     int walCheckpointPages = 1000; ///< WAL pages after which a commit is followed by a passive checkpoint

@@ -5,6 +5,7 @@
 #include <QHostAddress>
 #include <QSettings>
 #include <QStandardPaths>
+#include <algorithm>
 #include <variant>
 
 namespace spanlight {
@@ -24,6 +25,7 @@ struct Knob
 
 const Knob kKnobs[] = {
     { "limits/max_body_bytes", &IngestLimits::maxBodyBytes, "request body after decompression (413 beyond)" },
+    { "limits/max_receiving_bytes", &IngestLimits::maxReceivingBytes, "request bodies held at once (429 beyond)" },
     { "limits/max_decoding_bytes", &IngestLimits::maxDecodingBytes, "bodies decoded at once (429 beyond)" },
     { "limits/max_anyvalue_depth", &IngestLimits::maxAnyValueDepth, "attribute value nesting (400 beyond)" },
     { "limits/max_attributes", &IngestLimits::maxAttributesPerItem, "attributes per item (extra dropped, counted)" },
@@ -92,6 +94,19 @@ void readGenAi(QSettings& ini, const QString& path, GenAiSettings* genai, QStrin
 
 } // namespace
 
+void applyIngestMemoryCap(size_t mib, AppConfig* config)
+{
+    // First what does not grow with load (the writer's 64 MiB SQLite cache, the
+    // dedup window, code, Qt). Of the rest: a quarter for bodies being
+    // received, a sixteenth for bodies being decoded (their objects take about
+    // four times that), a quarter for the writer queue, the last quarter for
+    // what the queue's estimate misses and what malloc keeps.
+    const size_t bytes = (std::max<size_t>(mib, kMemoryReserveMiB) - kMemoryReserveMiB) << 20;
+    config->limits.maxReceivingBytes = bytes / 4;
+    config->limits.maxDecodingBytes = bytes / 16;
+    config->writer.maxQueuedBytes = bytes / 4;
+}
+
 QString defaultDataDir()
 {
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/spanlight");
@@ -116,6 +131,22 @@ void loadConfigFile(const QString& path, AppConfig* config, QStringList* problem
         return;
     }
     QStringList known;
+    // The cap first: the budgets it derives are defaults the explicit knobs below may still override.
+    const QString capKey = QString::fromLatin1(kMemoryCapKey);
+    known << capKey;
+    if (ini.contains(capKey)) {
+        bool ok = false;
+        const qlonglong mib = ini.value(capKey).toLongLong(&ok);
+        if (ok && mib >= kMinMemoryCapMiB && mib <= kMaxMemoryCapMiB)
+            applyIngestMemoryCap(static_cast<size_t>(mib), config);
+        else
+            problems->append(QStringLiteral("%1: %2 must be a whole number of MiB from %3 to %4, not '%5'; using %6")
+                                 .arg(path, capKey)
+                                 .arg(kMinMemoryCapMiB)
+                                 .arg(kMaxMemoryCapMiB)
+                                 .arg(ini.value(capKey).toString())
+                                 .arg(kDefaultMemoryCapMiB));
+    }
     for (const Knob& knob : kKnobs) {
         const QString key = QString::fromLatin1(knob.key);
         known << key;
@@ -208,6 +239,12 @@ QString exampleConfig()
                 text += kStorageExtras;
             section = group;
             text += QStringLiteral("\n[%1]\n").arg(section);
+            if (section == QStringLiteral("limits"))
+                text += QStringLiteral("# MiB for request bodies, decoding and the writer queue together; sets\n"
+                                       "# max_receiving_bytes, max_decoding_bytes and storage/max_queued_bytes\n"
+                                       "# (any of them written out below wins)\n%1=%2\n")
+                            .arg(QString::fromLatin1(kMemoryCapKey).section(QLatin1Char('/'), 1))
+                            .arg(kDefaultMemoryCapMiB);
         }
         const qlonglong value
             = std::visit([&](auto member) { return static_cast<qlonglong>(fieldOf(defaults, member)); }, knob.field);

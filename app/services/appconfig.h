@@ -29,6 +29,18 @@ struct AppConfig
     QString controlPlaneSecretFile; ///< control_plane/secret_file, absolute; the secret itself is in controlPlane
 };
 
+/// limits/memory_cap_mb: one number for the memory ingest may hold (bodies
+/// received, decoded, queued for the writer); the default equals the defaults
+/// of the three budgets it sets.
+inline constexpr const char* kMemoryCapKey = "limits/memory_cap_mb";
+inline constexpr int kDefaultMemoryCapMiB = 1024;
+inline constexpr int kMemoryReserveMiB = 128; ///< of the cap, for what does not grow with load
+/// Below this the fixed costs and grpc's own connection buffers leave the
+/// budgets too little: the overload run peaked at 316 MiB with a 256 MiB cap.
+inline constexpr int kMinMemoryCapMiB = 384;
+inline constexpr int kMaxMemoryCapMiB = 1 << 20;
+void applyIngestMemoryCap(size_t mib, AppConfig* config);
+
 /// Default paths: data in the XDG data dir, config in the XDG config dir.
 QString defaultDataDir();
 QString defaultConfigFile();

@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <future>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -198,4 +199,35 @@ TEST(GrpcPorts, ASecondListenerOnTheSamePortFails)
     ports.grpcPort = first.grpcPort();
     EXPECT_FALSE(second.start(ports, &error)) << "SO_REUSEPORT must be off";
     EXPECT_NE(error.find("OTLP/gRPC"), std::string::npos) << error;
+}
+
+namespace {
+
+grpc::Status rawCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method, const std::string& body)
+{
+    grpc::GenericStub stub(channel);
+    grpc::Slice slice(body);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+        [&done](grpc::Status status) { done.set_value(std::move(status)); });
+    return done.get_future().get();
+}
+
+} // namespace
+
+TEST_F(GrpcIngest, GarbageIsInvalidArgumentAndUnknownMethodsAreUnimplemented)
+{
+    // The services read raw bytes (so the receive budget applies before
+    // parsing): undecodable bytes are the client's fault, not INTERNAL.
+    const grpc::Status garbage
+        = rawCall(channel, "/opentelemetry.proto.collector.trace.v1.TraceService/Export", "\xff\xff\xff\xff");
+    EXPECT_EQ(garbage.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << garbage.error_message();
+    const grpc::Status unknown = rawCall(channel, "/opentelemetry.proto.collector.trace.v1.TraceService/Query", "");
+    EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNIMPLEMENTED) << unknown.error_message();
+    EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 0);
+    EXPECT_EQ(collector.collector().stats().receivingBytes.load(), 0);
 }

@@ -1,42 +1,20 @@
 #include "commitgate.h"
 #include "httptestclient.h"
+#include "rawconnection.h"
 #include "testcollector.h"
 #include "testpayloads.h"
 
 #include <QCoreApplication>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 #include <future>
 #include <gtest/gtest.h>
 #include <thread>
 
 using namespace spanlight;
 using namespace spanlight::test;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 
 namespace {
 
 const std::string kProto = "application/x-protobuf";
-
-/// A raw socket that can send part of a request and then read until the
-/// server closes (every wait ends by the server's own timeout or answer).
-struct RawConnection
-{
-    net::io_context ioc;
-    tcp::socket socket { ioc };
-    explicit RawConnection(uint16_t port) { socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port)); }
-    void send(const std::string& bytes) { net::write(socket, net::buffer(bytes)); }
-    std::string readUntilClosed()
-    {
-        std::string data;
-        boost::system::error_code ec;
-        net::read(socket, net::dynamic_buffer(data), ec);
-        return data;
-    }
-};
 
 } // namespace
 

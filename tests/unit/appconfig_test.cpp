@@ -117,3 +117,35 @@ TEST(AppConfig, ExampleConfigLoadsBackWithTheGenAiDefaults)
     EXPECT_FALSE(config.receivers.genai.captureContent);
     EXPECT_EQ(config.receivers.genai.tenantKeys, GenAiSettings().tenantKeys);
 }
+
+TEST(AppConfig, MemoryCapSetsTheThreeIngestBudgetsAndExplicitKeysWin)
+{
+    // The default cap is what the three budgets default to.
+    AppConfig derived;
+    applyIngestMemoryCap(kDefaultMemoryCapMiB, &derived);
+    const AppConfig defaults;
+    EXPECT_EQ(derived.limits.maxReceivingBytes, defaults.limits.maxReceivingBytes);
+    EXPECT_EQ(derived.limits.maxDecodingBytes, defaults.limits.maxDecodingBytes);
+    EXPECT_EQ(derived.writer.maxQueuedBytes, defaults.writer.maxQueuedBytes);
+
+    QTemporaryDir dir;
+    AppConfig config;
+    QStringList problems;
+    loadConfigFile(writeIni(dir, "[limits]\nmemory_cap_mb=384\nmax_decoding_bytes=1000000\n"), &config, &problems);
+    EXPECT_TRUE(problems.isEmpty()) << problems.join(QLatin1Char('\n')).toStdString();
+    // 128 MiB kept for what does not grow with load; a quarter of the other 256 each.
+    EXPECT_EQ(config.limits.maxReceivingBytes, 64u << 20);
+    EXPECT_EQ(config.writer.maxQueuedBytes, 64u << 20);
+    EXPECT_EQ(config.limits.maxDecodingBytes, 1000000u) << "an explicit budget wins over the cap's share";
+
+    for (const char* bad : { "[limits]\nmemory_cap_mb=256\n", "[limits]\nmemory_cap_mb=lots\n" }) {
+        AppConfig untouched;
+        QStringList reported;
+        loadConfigFile(writeIni(dir, bad), &untouched, &reported);
+        ASSERT_EQ(reported.size(), 1) << bad;
+        EXPECT_TRUE(reported.front().contains(QStringLiteral("memory_cap_mb"))) << reported.front().toStdString();
+        EXPECT_EQ(untouched.limits.maxReceivingBytes, defaults.limits.maxReceivingBytes);
+    }
+    EXPECT_TRUE(exampleConfig().contains(QStringLiteral("memory_cap_mb=1024")));
+    EXPECT_TRUE(exampleConfig().contains(QStringLiteral("max_receiving_bytes=")));
+}
