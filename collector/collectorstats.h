@@ -38,7 +38,7 @@ struct CollectorStats
     std::atomic<int64_t> decodingBytes { 0 };
     std::atomic<int64_t> receivingBytes { 0 }; ///< request bodies held (IngestLimits::maxReceivingBytes)
     std::atomic<int64_t> receivingBytesPeak { 0 };
-    std::atomic<int64_t> grpcReading { 0 }; ///< gRPC exports whose message is being read or decoded
+    std::atomic<int64_t> grpcReading { 0 }; ///< gRPC calls holding a reading slot (message awaited or being decoded)
     std::array<std::atomic<int64_t>, static_cast<size_t>(RejectReason::Count)> rejected {};
 
     void reject(RejectReason reason, int64_t n = 1) { rejected[static_cast<size_t>(reason)] += n; }

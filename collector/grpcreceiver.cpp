@@ -10,9 +10,11 @@
 #include <fstream>
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <utility>
+#include <vector>
 
 namespace spanlight {
 
@@ -54,6 +56,63 @@ std::optional<Signal> exportSignal(const std::string& method)
     return std::nullopt;
 }
 
+/// Which calls may have their message read at once. grpc buffers a whole
+/// message once it is asked to read one, before its size is known, so only as
+/// many calls are read at once as messages of the size limit fit the receive
+/// budget. A call whose message has not arrived within the body timeout (a
+/// client trickling or stalling) is cancelled when a newer call needs its
+/// slot, so stalled clients never starve a well-behaved exporter.
+class ReadingSlots
+{
+public:
+    explicit ReadingSlots(CollectorStats& stats)
+        : m_stats(stats)
+    {
+    }
+    bool tryTake(grpc::GenericCallbackServerContext* context, const IngestLimits& limits)
+    {
+        const auto slots = std::max<size_t>(1, limits.maxReceivingBytes / limits.maxBodyBytes);
+        const auto now = std::chrono::steady_clock::now();
+        std::lock_guard lock(m_mutex);
+        size_t active = 0;
+        Entry* stalled = nullptr;
+        for (Entry& entry : m_entries) {
+            if (entry.cancelled)
+                continue;
+            ++active;
+            if (!stalled && now - entry.started > std::chrono::milliseconds(limits.bodyTimeoutMs))
+                stalled = &entry;
+        }
+        if (active >= slots) {
+            if (!stalled)
+                return false;
+            stalled->cancelled = true; // its OnReadDone(false) gives the slot back
+            stalled->context->TryCancel();
+            m_stats.reject(RejectReason::Timeout);
+        }
+        m_entries.push_back({ context, now, false });
+        m_stats.grpcReading = static_cast<int64_t>(m_entries.size());
+        return true;
+    }
+    void release(grpc::GenericCallbackServerContext* context)
+    {
+        std::lock_guard lock(m_mutex);
+        std::erase_if(m_entries, [context](const Entry& entry) { return entry.context == context; });
+        m_stats.grpcReading = static_cast<int64_t>(m_entries.size());
+    }
+
+private:
+    struct Entry
+    {
+        grpc::GenericCallbackServerContext* context;
+        std::chrono::steady_clock::time_point started;
+        bool cancelled;
+    };
+    CollectorStats& m_stats;
+    std::mutex m_mutex;
+    std::vector<Entry> m_entries;
+};
+
 /// One Export call. The services are served generically, as raw bytes, so a
 /// request is claimed from the receive budget and refused before grpc parses
 /// it into objects (typed handlers only see it parsed), and it is decoded by
@@ -61,17 +120,12 @@ std::optional<Signal> exportSignal(const std::string& method)
 class ExportReactor final : public grpc::ServerGenericBidiReactor
 {
 public:
-    ExportReactor(IngestPipeline& pipeline, grpc::GenericCallbackServerContext* context)
+    ExportReactor(IngestPipeline& pipeline, ReadingSlots& slots, grpc::GenericCallbackServerContext* context)
         : m_pipeline(pipeline)
+        , m_slots(slots)
         , m_context(context)
     {
-        // grpc buffers a whole message once it is asked to read one, before its
-        // size is known: only so many calls are read at once that their
-        // messages, each at most the size limit, fit the receive budget.
-        const IngestLimits& limits = pipeline.limits();
-        const auto slots = static_cast<int64_t>(std::max<size_t>(1, limits.maxReceivingBytes / limits.maxBodyBytes));
-        if (pipeline.stats().grpcReading.fetch_add(1) >= slots) {
-            pipeline.stats().grpcReading -= 1;
+        if (!slots.tryTake(context, pipeline.limits())) {
             pipeline.stats().reject(RejectReason::QueueFull);
             finishWith({ IngestStatus::Overloaded, "the collector is receiving too many exports at once; retry later",
                 0, {} });
@@ -90,7 +144,9 @@ public:
             ~SlotRelease() { self->releaseSlot(); }
         } slot { this };
         if (!ok) {
-            Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the call carried no request message"));
+            Finish(m_context->IsCancelled()
+                    ? grpc::Status(grpc::StatusCode::CANCELLED, "no request message within the body timeout")
+                    : grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the call carried no request message"));
             return;
         }
         const std::optional<Signal> signal = exportSignal(m_context->method());
@@ -127,8 +183,7 @@ public:
                 m_response = grpc::ByteBuffer(&slice, 1);
                 StartWriteAndFinish(&m_response, grpc::WriteOptions(), grpc::Status::OK);
             },
-            auth.tenant);
-        // Decoded (or refused): the request's bytes are given back; the writer queue has its own budget.
+            auth.tenant, &receiving); // given back once decoded; the writer queue has its own budget
     }
 
     void OnDone() override
@@ -155,7 +210,7 @@ private:
     void releaseSlot()
     {
         if (std::exchange(m_reading, false))
-            m_pipeline.stats().grpcReading -= 1;
+            m_slots.release(m_context);
     }
 
     void finishWith(const IngestReply& reply)
@@ -164,6 +219,7 @@ private:
     }
 
     IngestPipeline& m_pipeline;
+    ReadingSlots& m_slots;
     grpc::GenericCallbackServerContext* m_context;
     grpc::ByteBuffer m_request;
     grpc::ByteBuffer m_response;
@@ -175,15 +231,17 @@ class ExportService final : public grpc::CallbackGenericService
 public:
     explicit ExportService(IngestPipeline& pipeline)
         : m_pipeline(pipeline)
+        , m_slots(pipeline.stats())
     {
     }
     grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override
     {
-        return new ExportReactor(m_pipeline, context);
+        return new ExportReactor(m_pipeline, m_slots, context);
     }
 
 private:
     IngestPipeline& m_pipeline;
+    ReadingSlots m_slots;
 };
 
 bool readFile(const std::string& path, std::string* out)

@@ -3,6 +3,7 @@
 #include "bytereservation.h"
 #include "telemetrywriter.h"
 
+#include <optional>
 #include <utility>
 
 namespace spanlight {
@@ -45,27 +46,37 @@ IngestAuthDecision IngestPipeline::authenticate(std::string_view authorization, 
     return decision;
 }
 
-void IngestPipeline::ingestBody(
-    Signal signal, Encoding encoding, std::string_view body, ReplyFn reply, const std::string& keyTenant)
+void IngestPipeline::ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply,
+    const std::string& keyTenant, ByteReservation* bodyBytes)
 {
-    // Bound the memory spent decoding at once: protobuf objects take a few
-    // times the wire size, so many large bodies in parallel could exhaust RAM.
-    ByteReservation decoding;
-    if (!ByteReservation::tryTake(m_stats.decodingBytes, static_cast<int64_t>(body.size()),
-            static_cast<int64_t>(m_limits.maxDecodingBytes), &decoding)) {
-        m_stats.reject(RejectReason::QueueFull);
-        reply({ IngestStatus::Overloaded, "the collector is decoding too much data at once; retry later", 0, {} });
-        return;
-    }
     ConvertResult converted;
-    try {
-        converted = decodeExport(signal, encoding, body, m_limits, m_genai);
-    } catch (const std::bad_alloc&) {
+    std::optional<IngestReply> refusal;
+    {
+        // Bound the memory spent decoding at once: protobuf objects take a few
+        // times the wire size, so many large bodies in parallel could exhaust RAM.
+        ByteReservation decoding;
+        if (!ByteReservation::tryTake(m_stats.decodingBytes, static_cast<int64_t>(body.size()),
+                static_cast<int64_t>(m_limits.maxDecodingBytes), &decoding)) {
+            refusal
+                = { IngestStatus::Overloaded, "the collector is decoding too much data at once; retry later", 0, {} };
+        } else {
+            try {
+                converted = decodeExport(signal, encoding, body, m_limits, m_genai);
+            } catch (const std::bad_alloc&) {
+                refusal
+                    = { IngestStatus::Overloaded, "the collector is out of memory for decoding; retry later", 0, {} };
+            }
+        }
+    }
+    // Given back before any answer can go out, so a client that has its answer
+    // never sees its bytes still counted.
+    if (bodyBytes)
+        bodyBytes->release();
+    if (refusal) {
         m_stats.reject(RejectReason::QueueFull);
-        reply({ IngestStatus::Overloaded, "the collector is out of memory for decoding; retry later", 0, {} });
+        reply(*refusal);
         return;
     }
-    decoding.release();
     ingestConverted(signal, std::move(converted), std::move(reply), keyTenant);
 }
 

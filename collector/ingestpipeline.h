@@ -59,8 +59,10 @@ public:
     /// Decodes a (decompressed) body and queues it; \a reply runs exactly once,
     /// possibly on the writer thread after the commit. A non-empty \a keyTenant
     /// (the authenticated key's tenant) replaces every item's tenant.
-    void ingestBody(
-        Signal signal, Encoding encoding, std::string_view body, ReplyFn reply, const std::string& keyTenant = {});
+    /// \a bodyBytes (optional), the body's claim on the receive budget, is
+    /// given back once decoded and before \a reply can run.
+    void ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply,
+        const std::string& keyTenant = {}, ByteReservation* bodyBytes = nullptr);
     /// Queues an already converted request (gRPC hands over parsed messages).
     void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply, const std::string& keyTenant = {});
 

@@ -9,6 +9,7 @@
 #include "testcollector.h"
 #include "testpayloads.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <thread>
@@ -141,4 +142,54 @@ TEST(ReceiveBudget, OneBudgetForBothReceiversAndGrpcOverflowIsUnavailableWithRet
     EXPECT_TRUE(accepted.ok()) << accepted.error_message();
     EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 50);
     EXPECT_EQ(collector.collector().stats().receivingBytes.load(), 0) << "decoded: the bytes are given back";
+}
+
+TEST(ReceiveBudget, AStalledGrpcCallNeverStarvesAnExporter)
+{
+    IngestLimits limits;
+    limits.maxBodyBytes = 1 << 20;
+    limits.maxReceivingBytes = 1 << 20; // one gRPC message read at a time
+    limits.bodyTimeoutMs = 300;
+    TestCollector collector(limits);
+    ASSERT_TRUE(collector.ok());
+    auto channel
+        = grpc::CreateChannel("127.0.0.1:" + std::to_string(collector.grpcPort()), grpc::InsecureChannelCredentials());
+
+    // A client opens an Export call and never sends its message: it holds the only reading slot.
+    grpc::CompletionQueue queue;
+    grpc::GenericStub generic(channel);
+    grpc::ClientContext stalledContext;
+    auto stalled
+        = generic.PrepareCall(&stalledContext, "/opentelemetry.proto.collector.trace.v1.TraceService/Export", &queue);
+    stalled->StartCall(reinterpret_cast<void*>(1));
+    void* tag = nullptr;
+    bool ok = false;
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    ASSERT_TRUE(ok);
+    while (collector.collector().stats().grpcReading.load() == 0)
+        std::this_thread::yield();
+
+    // A well-behaved exporter retrying on UNAVAILABLE gets through once the
+    // stalled call is past the body timeout and gives up its slot.
+    auto stub = svc::trace::v1::TraceService::NewStub(channel);
+    PayloadFactory factory;
+    const auto request = factory.traces(10);
+    grpc::Status status;
+    int attempts = 0;
+    do {
+        grpc::ClientContext ctx;
+        svc::trace::v1::ExportTraceServiceResponse response;
+        status = stub->Export(&ctx, request, &response);
+        ++attempts;
+    } while (status.error_code() == grpc::StatusCode::UNAVAILABLE && attempts < 100000);
+    EXPECT_TRUE(status.ok()) << status.error_message() << " after " << attempts << " attempts";
+    EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 10);
+    EXPECT_GE(collector.collector().stats().rejectedFor(RejectReason::Timeout), 1);
+
+    grpc::Status stalledStatus;
+    stalled->Finish(&stalledStatus, reinterpret_cast<void*>(2));
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    EXPECT_EQ(stalledStatus.error_code(), grpc::StatusCode::CANCELLED) << stalledStatus.error_message();
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) { }
 }
