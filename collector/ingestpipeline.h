@@ -63,7 +63,7 @@ public:
     /// given back once decoded and before \a reply can run.
     void ingestBody(Signal signal, Encoding encoding, std::string_view body, ReplyFn reply,
         const std::string& keyTenant = {}, ByteReservation* bodyBytes = nullptr);
-    /// Queues an already converted request (gRPC hands over parsed messages).
+    /// Queues an already converted request (what ingestBody does after decoding).
     void ingestConverted(Signal signal, ConvertResult converted, ReplyFn reply, const std::string& keyTenant = {});
 
     /// Claims \a bytes of the budget for request bodies held at once
