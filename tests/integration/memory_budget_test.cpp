@@ -34,6 +34,32 @@ void waitForReceiving(Collector& collector, int64_t atLeast)
         std::this_thread::yield();
 }
 
+void waitUntilBudgetIsFree(Collector& collector)
+{
+    while (collector.stats().receivingBytes.load() != 0)
+        std::this_thread::yield();
+}
+
+/// A 64 KiB receive budget; stalled uploads stay for the whole test.
+IngestLimits smallBudget(int retryAfterSeconds)
+{
+    IngestLimits limits;
+    limits.maxReceivingBytes = 64 << 10;
+    limits.retryAfterSeconds = retryAfterSeconds;
+    limits.bodyTimeoutMs = 60000;
+    return limits;
+}
+
+/// One upload alone may pass the budget (so a body up to the size limit always
+/// gets through): this one has sent 80 KiB of its 1 MiB and holds them.
+std::unique_ptr<RawConnection> uploadHoldingTheBudget(TestCollector& collector)
+{
+    auto hog = std::make_unique<RawConnection>(collector.httpPort());
+    hog->send(announcedUpload(1 << 20, std::string(80 << 10, '\x0a')));
+    waitForReceiving(collector.collector(), 80 << 10);
+    return hog;
+}
+
 } // namespace
 
 TEST(ReceiveBudget, ATricklingUploadHoldsOnlyWhatItSent)
@@ -69,23 +95,14 @@ TEST(ReceiveBudget, ATricklingUploadHoldsOnlyWhatItSent)
     EXPECT_EQ(collector.collector().stats().receivingBytes.load(), kSlow * 2048);
     EXPECT_GE(collector.collector().stats().receivingBytesPeak.load(), kSlow * 2048 + static_cast<int64_t>(largest));
     slow.clear(); // the clients go away: their bytes come back
-    while (collector.collector().stats().receivingBytes.load() != 0)
-        std::this_thread::yield();
+    waitUntilBudgetIsFree(collector.collector());
 }
 
 TEST(ReceiveBudget, OverTheBudgetIs429WithRetryAfterAndTheBudgetComesBack)
 {
-    IngestLimits limits;
-    limits.maxReceivingBytes = 64 << 10;
-    limits.retryAfterSeconds = 4;
-    limits.bodyTimeoutMs = 60000;
-    TestCollector collector(limits);
+    TestCollector collector(smallBudget(4));
     ASSERT_TRUE(collector.ok());
-    // One upload alone may pass the budget (so a body up to the size limit
-    // always gets through): this one has sent 80 KiB of its 1 MiB.
-    auto hog = std::make_unique<RawConnection>(collector.httpPort());
-    hog->send(announcedUpload(1 << 20, std::string(80 << 10, '\x0a')));
-    waitForReceiving(collector.collector(), 80 << 10);
+    auto hog = uploadHoldingTheBudget(collector);
 
     PayloadFactory factory;
     const std::string body = factory.traces(20).SerializeAsString();
@@ -97,8 +114,7 @@ TEST(ReceiveBudget, OverTheBudgetIs429WithRetryAfterAndTheBudgetComesBack)
     EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 0) << "nothing of a refused export is stored";
 
     hog.reset();
-    while (collector.collector().stats().receivingBytes.load() != 0)
-        std::this_thread::yield();
+    waitUntilBudgetIsFree(collector.collector());
     HttpTestClient again("127.0.0.1", collector.httpPort()); // the refusal closed the first connection
     EXPECT_EQ(again.post("/v1/traces", body, kProto).status, 200);
     EXPECT_EQ(DbProbe(collector.dbPath()).count("spans"), 20);
@@ -106,16 +122,10 @@ TEST(ReceiveBudget, OverTheBudgetIs429WithRetryAfterAndTheBudgetComesBack)
 
 TEST(ReceiveBudget, OneBudgetForBothReceiversAndGrpcOverflowIsUnavailableWithRetryInfo)
 {
-    IngestLimits limits;
-    limits.maxReceivingBytes = 64 << 10;
-    limits.retryAfterSeconds = 2;
-    limits.bodyTimeoutMs = 60000;
-    TestCollector collector(limits);
+    TestCollector collector(smallBudget(2));
     ASSERT_TRUE(collector.ok());
     // An HTTP upload holds more than the budget (it came first, alone)...
-    auto hog = std::make_unique<RawConnection>(collector.httpPort());
-    hog->send(announcedUpload(1 << 20, std::string(80 << 10, '\x0a')));
-    waitForReceiving(collector.collector(), 80 << 10);
+    auto hog = uploadHoldingTheBudget(collector);
 
     // ...so a gRPC export is refused before grpc's bytes are parsed.
     auto stub = svc::trace::v1::TraceService::NewStub(
@@ -135,8 +145,7 @@ TEST(ReceiveBudget, OneBudgetForBothReceiversAndGrpcOverflowIsUnavailableWithRet
     EXPECT_EQ(collector.collector().stats().decodingBytes.load(), 0) << "never decoded";
 
     hog.reset();
-    while (collector.collector().stats().receivingBytes.load() != 0)
-        std::this_thread::yield();
+    waitUntilBudgetIsFree(collector.collector());
     grpc::ClientContext retryCtx;
     const grpc::Status accepted = stub->Export(&retryCtx, request, &response);
     EXPECT_TRUE(accepted.ok()) << accepted.error_message();
