@@ -83,6 +83,15 @@ void GenDbGenerator::makeTraceBatch()
         m_currentNs = m_timeLine.at(progress);
         const auto budget = static_cast<int>(std::min<std::int64_t>(m_options.spans - m_spans, 1 << 20));
         m_shaper.plan(m_trace, static_cast<std::uint64_t>(m_currentNs), budget);
+        // A trace that would outlast --end moves back whole: every span of the
+        // period starts and ends before it (the root, first, ends last).
+        const auto endNs = static_cast<std::uint64_t>(m_options.endNs);
+        if (const std::uint64_t traceEnd = m_trace.spans.front().endNs; traceEnd >= endNs) {
+            for (PlannedSpan& span : m_trace.spans) {
+                span.startNs -= traceEnd - endNs + 1;
+                span.endNs -= traceEnd - endNs + 1;
+            }
+        }
 
         const ResourceKey key { m_trace.tenant, m_trace.service, m_trace.environment, m_trace.dialect };
         const WriteNames names { m_shaper.prompts(), m_shaper.tenantName(m_trace.tenant),
