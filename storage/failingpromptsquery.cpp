@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -73,12 +74,16 @@ FailingPromptsResult queryFailingPrompts(sqlite3* db, const FailingPromptsQuery&
 
     std::unordered_map<int64_t, FailingPrompt> prompts;
     {
-        SqlQuery rows(db,
-            std::string("SELECT prompt_fp_id, spans, errors, duration_sum_ns, cost_nano_usd FROM ")
-                + (dims.params.empty() ? "rollup_prompt_total" : "rollup_prompt")
-                + " WHERE grain = ? AND slot >= ? AND slot < ?" + dims.sql,
-            result);
+        const std::string columns = "SELECT prompt_fp_id, spans, errors, duration_sum_ns, cost_nano_usd FROM ";
+        const std::string where = " WHERE grain = ? AND slot >= ? AND slot < ?" + dims.sql;
+        SqlQuery perPrompt(db, columns + "rollup_prompt" + where, result);
+        // Without a tenant or environment, hours and days have total rows of
+        // their own (minutes do not: docs/rollups.md).
+        std::optional<SqlQuery> totals;
+        if (dims.params.empty())
+            totals.emplace(db, columns + "rollup_prompt_total" + where, result);
         for (const RollupPiece& piece : pieces) {
+            SqlQuery& rows = totals && piece.grain != Grain::Minute ? *totals : perPrompt;
             rows.bind(1, static_cast<int64_t>(piece.grain)).bind(2, piece.fromSlot).bind(3, piece.toSlot);
             rows.bindAll(4, dims.params);
             while (rows.next()) {

@@ -99,8 +99,30 @@ void LatencyHistogram::addBucket(int bucket, int64_t count)
 
 void LatencyHistogram::merge(const LatencyHistogram& other)
 {
-    for (const auto& [bucket, count] : other.m_buckets)
-        addBucket(bucket, count);
+    if (other.m_buckets.empty())
+        return;
+    if (m_buckets.empty()) {
+        m_buckets = other.m_buckets;
+        return;
+    }
+    // One pass over both sorted lists (bucket by bucket would shift the vector
+    // on every insert); buckets whose counts cancel out are dropped.
+    std::vector<std::pair<int, int64_t>> merged;
+    merged.reserve(m_buckets.size() + other.m_buckets.size());
+    auto a = m_buckets.cbegin();
+    auto b = other.m_buckets.cbegin();
+    while (a != m_buckets.cend() || b != other.m_buckets.cend()) {
+        std::pair<int, int64_t> next;
+        if (b == other.m_buckets.end() || (a != m_buckets.end() && a->first < b->first))
+            next = *a++;
+        else if (a == m_buckets.end() || b->first < a->first)
+            next = *b++;
+        else
+            next = { a->first, (a++)->second + (b++)->second };
+        if (next.second != 0)
+            merged.push_back(next);
+    }
+    m_buckets.swap(merged);
 }
 
 bool LatencyHistogram::mergeEncoded(std::string_view encoded)
@@ -186,12 +208,62 @@ void histMerge(sqlite3_context* context, int, sqlite3_value** args)
     sqlite3_result_blob(context, encoded.data(), static_cast<int>(encoded.size()), SQLITE_TRANSIENT);
 }
 
+// hist_sum(h): the aggregate form, for folding many rows into one.
+void histSumStep(sqlite3_context* context, int, sqlite3_value** args)
+{
+    auto** sum = static_cast<LatencyHistogram**>(sqlite3_aggregate_context(context, sizeof(LatencyHistogram*)));
+    if (!sum) {
+        sqlite3_result_error_nomem(context);
+        return;
+    }
+    if (!*sum)
+        *sum = new LatencyHistogram;
+    if (!(*sum)->mergeEncoded(blobArg(args[0])))
+        sqlite3_result_error(context, "hist_sum: malformed latency histogram", -1);
+}
+
+void histSumFinal(sqlite3_context* context)
+{
+    auto** sum = static_cast<LatencyHistogram**>(sqlite3_aggregate_context(context, 0));
+    const std::string encoded = sum && *sum ? (*sum)->encode() : std::string();
+    sqlite3_result_blob(context, encoded.data(), static_cast<int>(encoded.size()), SQLITE_TRANSIENT);
+    if (sum)
+        delete *sum;
+}
+
+// sat_sum(x): SUM() that saturates like the writer's duration sums, where
+// SQLite's SUM() would fail the whole statement with "integer overflow".
+void satSumStep(sqlite3_context* context, int, sqlite3_value** args)
+{
+    auto* sum = static_cast<int64_t*>(sqlite3_aggregate_context(context, sizeof(int64_t)));
+    if (!sum) {
+        sqlite3_result_error_nomem(context);
+        return;
+    }
+    const int64_t value = sqlite3_value_int64(args[0]);
+    if (__builtin_add_overflow(*sum, value, sum))
+        *sum = value > 0 ? INT64_MAX : INT64_MIN;
+}
+
+void satSumFinal(sqlite3_context* context)
+{
+    const auto* sum = static_cast<int64_t*>(sqlite3_aggregate_context(context, 0));
+    sqlite3_result_int64(context, sum ? *sum : 0);
+}
+
 } // namespace
 
 int registerHistogramFunctions(sqlite3* db)
 {
-    return sqlite3_create_function_v2(
+    int rc = sqlite3_create_function_v2(
         db, "hist_merge", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, histMerge, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "hist_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr,
+            histSumStep, histSumFinal, nullptr);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(
+            db, "sat_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr, satSumStep, satSumFinal, nullptr);
+    return rc;
 }
 
 } // namespace spanlight

@@ -60,8 +60,10 @@ private:
     std::vector<std::pair<int, int64_t>> m_buckets;
 };
 
-/// Registers hist_merge(a, b) on a SQLite connection: the rollup upserts merge
-/// a commit's histogram into the stored one inside SQLite.
+/// Registers hist_merge(a, b) on a SQLite connection (the rollup upserts merge
+/// a commit's histogram into the stored one inside SQLite) and the aggregates
+/// the fold of minute rows into hour and day rows uses: hist_sum(h) and
+/// sat_sum(x), a saturating SUM.
 int registerHistogramFunctions(sqlite3* db);
 
 } // namespace spanlight

@@ -4,6 +4,7 @@
 #include "rollupranges.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 namespace spanlight {
@@ -53,20 +54,23 @@ PromptTrendResult queryPromptTrends(sqlite3* db, const PromptTrendQuery& query, 
     // The key is (grain, slot, prompt, ...): with a slot range the prompt
     // cannot be sought, so each piece is read once and the wanted prompts
     // picked here, costing what queryFailingPrompts' own read costs. Without
-    // a tenant or environment the per-prompt total rows are all there is to read.
+    // a tenant or environment, hours and days are read from the per-prompt
+    // total rows (minutes have none: docs/rollups.md).
     const bool total = !f.tenantId && !f.environmentId;
-    std::string sql = std::string("SELECT prompt_fp_id, spans, errors FROM ")
-        + (total ? "rollup_prompt_total" : "rollup_prompt") + " WHERE grain = ? AND slot >= ? AND slot < ?";
+    std::string where = " WHERE grain = ? AND slot >= ? AND slot < ?";
     std::vector<int64_t> params;
     if (f.tenantId) {
-        sql += " AND tenant_id = ?";
+        where += " AND tenant_id = ?";
         params.push_back(f.tenantId);
     }
     if (f.environmentId) {
-        sql += " AND environment_id = ?";
+        where += " AND environment_id = ?";
         params.push_back(f.environmentId);
     }
-    SqlQuery rows(db, sql, result);
+    SqlQuery perPrompt(db, "SELECT prompt_fp_id, spans, errors FROM rollup_prompt" + where, result);
+    std::optional<SqlQuery> totals;
+    if (total)
+        totals.emplace(db, "SELECT prompt_fp_id, spans, errors FROM rollup_prompt_total" + where, result);
     const RollupHorizon horizon = readRollupHorizon(db, "rollup_prompt", result);
     for (size_t c = 0; c < columns && result.ok(); ++c) {
         if (stopRequested(control, result))
@@ -74,6 +78,7 @@ PromptTrendResult queryPromptTrends(sqlite3* db, const PromptTrendQuery& query, 
         const int64_t from = result.columnStarts[c];
         const TimeRange column { from, std::min(from + query.columnMinutes, query.range.toMinute) };
         for (const RollupPiece& piece : plannedPieces(column, horizon, &result.coverage)) {
+            SqlQuery& rows = totals && piece.grain != Grain::Minute ? *totals : perPrompt;
             rows.bind(1, static_cast<int64_t>(piece.grain)).bind(2, piece.fromSlot).bind(3, piece.toSlot);
             rows.bindAll(4, params);
             while (rows.next()) {

@@ -2,6 +2,7 @@
 
 #include "batchinserter.h"
 #include "rollupaccumulator.h"
+#include "sqldialect.h"
 #include "sqliteconnection.h"
 
 #include <algorithm>
@@ -135,10 +136,16 @@ int64_t Retention::deleteRollups(sqlite3* db)
     const int64_t nowMinute = minuteOf(m_nowNs);
     // Aligned to the next coarser grain, so a grain never loses part of a
     // period its coarser rows still answer for.
-    const int64_t minuteCutoff
+    int64_t minuteCutoff
         = slotOf(Grain::Hour, nowMinute - std::clamp<int64_t>(m_options.minuteRollupDays, 1, kMaxDays) * 1440);
     const int64_t longCutoff
         = slotOf(Grain::Day, nowMinute - std::clamp<int64_t>(m_options.rollupDays, 1, kMaxDays) * 1440);
+    // An hour not yet folded into its hour row keeps its minute rows (a fold
+    // needs them all), and the cutoff is recorded so later spans of hours
+    // before it update every grain (rollupfold.h).
+    const SqliteDialect dialect;
+    minuteCutoff = std::min(minuteCutoff, scalar(db, dialect.unfoldedHours(), 0, 0, INT64_MAX));
+    run(db, dialect.noteMinuteRowsPrunedBefore(), minuteCutoff);
     int64_t deleted = 0;
     for (const char* table : kRollupTables) {
         const std::string t(table);

@@ -26,6 +26,7 @@ struct RetentionReport
     int64_t pointsDeleted = 0;
     int64_t indexRowsDeleted = 0;
     int64_t rollupRowsDeleted = 0;
+    int64_t hoursFolded = 0; ///< unfolded hours folded into hour and day rows (rollupfold.h)
     int64_t steps = 0;
     bool bySize = false; ///< the size limit, not only age, made rows go
     std::string error;
@@ -49,6 +50,7 @@ public:
     bool step(sqlite3* db, RetentionReport* report);
 
     const RetentionOptions& options() const { return m_options; }
+    int64_t nowNs() const { return m_nowNs; }
 
 private:
     bool overSize(sqlite3* db) const;

@@ -3,13 +3,14 @@
 #include "records.h"
 #include "sqldialect.h"
 
+#include <algorithm>
 #include <sqlite3.h>
 
 namespace spanlight {
 
 namespace {
 
-constexpr Grain kGrains[] = { Grain::Minute, Grain::Hour, Grain::Day };
+constexpr Grain kAllGrains[] = { Grain::Minute, Grain::Hour, Grain::Day };
 
 /// Sums of durations saturate instead of overflowing: a span with a bogus
 /// start time (0) lasts ~56 years in nanoseconds.
@@ -34,6 +35,18 @@ template <size_t N> void bindKey(sqlite3_stmt* s, const std::array<int64_t, N>& 
         sqlite3_bind_int64(s, static_cast<int>(i + 1), key[i]);
 }
 
+/// A map's entries in key order: neighbouring upserts then touch neighbouring
+/// B-tree pages, where the hash map's order would scatter them over the tree.
+template <typename Map> std::vector<const typename Map::value_type*> inKeyOrder(const Map& map)
+{
+    std::vector<const typename Map::value_type*> entries;
+    entries.reserve(map.size());
+    for (const auto& entry : map)
+        entries.push_back(&entry);
+    std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    return entries;
+}
+
 } // namespace
 
 RollupAccumulator::RollupAccumulator(sqlite3* db, const SqlDialect& dialect)
@@ -43,20 +56,33 @@ RollupAccumulator::RollupAccumulator(sqlite3* db, const SqlDialect& dialect)
     , m_promptUpsert(db, dialect.upsertPromptRollup())
     , m_promptTotalUpsert(db, dialect.upsertPromptTotal())
     , m_promptErrorUpsert(db, dialect.upsertPromptErrorRollup())
+    , m_markUnfolded(db, dialect.markHourUnfolded())
 {
 }
 
 bool RollupAccumulator::valid() const
 {
     return m_latencyUpsert.valid() && m_latencyTotalUpsert.valid() && m_spendUpsert.valid() && m_promptUpsert.valid()
-        && m_promptTotalUpsert.valid() && m_promptErrorUpsert.valid();
+        && m_promptTotalUpsert.valid() && m_promptErrorUpsert.valid() && m_markUnfolded.valid();
+}
+
+std::span<const Grain> RollupAccumulator::grainsFor(int64_t minute)
+{
+    const int64_t hour = slotOf(Grain::Hour, minute);
+    if (hour < m_minuteOnlyFrom)
+        return kAllGrains;
+    if (hour != m_lastMarkedHour) {
+        m_unfoldedHours.insert(hour);
+        m_lastMarkedHour = hour;
+    }
+    return std::span<const Grain>(kAllGrains, 1);
 }
 
 void RollupAccumulator::addSpan(const SpanFacts& span)
 {
     const int64_t minute = minuteOf(span.startNs);
     const int bucket = latency::bucketOf(span.durationNs);
-    for (Grain g : kGrains) {
+    for (Grain g : grainsFor(minute)) {
         const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
         // The full-dimension row, and the total row unfiltered questions read.
         const int64_t tenant = span.tenantId > 0 ? span.tenantId : -1;
@@ -95,14 +121,15 @@ void RollupAccumulator::addCostDelta(const SpanFacts& span, int64_t costDelta, i
     if (!(span.flags & kFlagSpendCounted))
         return;
     const int64_t minute = minuteOf(span.startNs);
-    for (Grain g : kGrains) {
+    for (Grain g : grainsFor(minute)) {
         const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
         SpendValue& v = m_spend[{ grain, slot, span.tenantId, span.environmentId, span.modelId }];
         v.sums[6] += costDelta;
         v.sums[7] += unpricedDelta;
         if (span.promptId > 0) {
             m_prompt[{ grain, slot, span.promptId, span.tenantId, span.environmentId }].cost += costDelta;
-            m_promptTotal[{ grain, slot, span.promptId }].cost += costDelta;
+            if (g != Grain::Minute)
+                m_promptTotal[{ grain, slot, span.promptId }].cost += costDelta;
         }
     }
 }
@@ -111,10 +138,13 @@ void RollupAccumulator::addPromptShare(const SpanFacts& span, int64_t promptId, 
 {
     const int64_t minute = minuteOf(span.startNs);
     const int64_t cost = (span.flags & kFlagSpendCounted) ? span.costNanoUsd : 0;
-    for (Grain g : kGrains) {
+    for (Grain g : grainsFor(minute)) {
         const int64_t grain = static_cast<int64_t>(g), slot = slotOf(g, minute);
-        for (PromptValue* v : { &m_prompt[{ grain, slot, promptId, span.tenantId, span.environmentId }],
-                 &m_promptTotal[{ grain, slot, promptId }] }) {
+        // rollup_prompt_total has no minute rows: questions read rollup_prompt's.
+        PromptValue* total = g == Grain::Minute ? nullptr : &m_promptTotal[{ grain, slot, promptId }];
+        for (PromptValue* v : { &m_prompt[{ grain, slot, promptId, span.tenantId, span.environmentId }], total }) {
+            if (!v)
+                continue;
             v->spans += sign;
             v->errors += span.isError ? sign : 0;
             v->durationSum = saturatingAdd(v->durationSum, sign * span.durationNs);
@@ -128,7 +158,8 @@ void RollupAccumulator::addPromptShare(const SpanFacts& span, int64_t promptId, 
 int RollupAccumulator::flush()
 {
     int rc = SQLITE_OK;
-    for (const auto& [key, v] : m_latency) {
+    for (const auto* entry : inKeyOrder(m_latency)) {
+        const auto& [key, v] = *entry;
         sqlite3_stmt* s = m_latencyUpsert.get();
         bindKey(s, key);
         sqlite3_bind_int64(s, 8, v.spans);
@@ -138,7 +169,8 @@ int RollupAccumulator::flush()
         if ((rc = step(s)) != SQLITE_OK)
             return rc;
     }
-    for (const auto& [key, v] : m_latencyTotal) {
+    for (const auto* entry : inKeyOrder(m_latencyTotal)) {
+        const auto& [key, v] = *entry;
         sqlite3_stmt* s = m_latencyTotalUpsert.get();
         bindKey(s, key);
         sqlite3_bind_int64(s, 4, v.spans);
@@ -148,7 +180,8 @@ int RollupAccumulator::flush()
         if ((rc = step(s)) != SQLITE_OK)
             return rc;
     }
-    for (const auto& [key, v] : m_promptTotal) {
+    for (const auto* entry : inKeyOrder(m_promptTotal)) {
+        const auto& [key, v] = *entry;
         sqlite3_stmt* s = m_promptTotalUpsert.get();
         bindKey(s, key);
         sqlite3_bind_int64(s, 4, v.spans);
@@ -158,7 +191,8 @@ int RollupAccumulator::flush()
         if ((rc = step(s)) != SQLITE_OK)
             return rc;
     }
-    for (const auto& [key, v] : m_spend) {
+    for (const auto* entry : inKeyOrder(m_spend)) {
+        const auto& [key, v] = *entry;
         sqlite3_stmt* s = m_spendUpsert.get();
         bindKey(s, key);
         for (size_t i = 0; i < v.sums.size(); ++i)
@@ -166,7 +200,8 @@ int RollupAccumulator::flush()
         if ((rc = step(s)) != SQLITE_OK)
             return rc;
     }
-    for (const auto& [key, v] : m_prompt) {
+    for (const auto* entry : inKeyOrder(m_prompt)) {
+        const auto& [key, v] = *entry;
         sqlite3_stmt* s = m_promptUpsert.get();
         bindKey(s, key);
         sqlite3_bind_int64(s, 6, v.spans);
@@ -176,11 +211,17 @@ int RollupAccumulator::flush()
         if ((rc = step(s)) != SQLITE_OK)
             return rc;
     }
-    for (const auto& [key, count] : m_promptErrors) {
+    for (const auto* entry : inKeyOrder(m_promptErrors)) {
+        const auto& [key, count] = *entry;
         sqlite3_stmt* s = m_promptErrorUpsert.get();
         bindKey(s, key);
         sqlite3_bind_int64(s, 7, count);
         if ((rc = step(s)) != SQLITE_OK)
+            return rc;
+    }
+    for (int64_t hour : m_unfoldedHours) {
+        sqlite3_bind_int64(m_markUnfolded.get(), 1, hour);
+        if ((rc = step(m_markUnfolded.get())) != SQLITE_OK)
             return rc;
     }
     clear();
@@ -195,6 +236,8 @@ void RollupAccumulator::clear()
     m_prompt.clear();
     m_promptTotal.clear();
     m_promptErrors.clear();
+    m_unfoldedHours.clear();
+    m_lastMarkedHour = std::numeric_limits<int64_t>::min();
 }
 
 } // namespace spanlight

@@ -5,6 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
+#include <set>
+#include <span>
 #include <unordered_map>
 
 namespace spanlight {
@@ -59,13 +62,21 @@ struct SpanFacts
 };
 
 /// Pre-aggregates one transaction's spans in memory (DESIGN.md rule 7) and
-/// writes them as upserts into the minute, hour and day rows of each rollup
-/// table, inside the same transaction as the spans.
+/// writes them as upserts into the rollup tables, inside the same transaction
+/// as the spans. Spans of hours from minuteOnlyFrom() on update minute rows
+/// only and mark their hour unfolded (folded into hour and day rows later,
+/// rollupfold.h); older ones, whose minute rows retention may have removed,
+/// update every grain at once.
 class RollupAccumulator
 {
 public:
     RollupAccumulator(sqlite3* db, const SqlDialect& dialect);
     bool valid() const;
+
+    /// The first hour (unix minute) whose spans update minute rows only.
+    /// Default: none, every grain is written (re-pricing, tenant purge).
+    void setMinuteOnlyFrom(int64_t minute) { m_minuteOnlyFrom = minute; }
+    int64_t minuteOnlyFrom() const { return m_minuteOnlyFrom; }
 
     void addSpan(const SpanFacts& span);
     /// Moves a stored span's share of the prompt rollups from its current
@@ -109,6 +120,9 @@ private:
     };
 
     void addPromptShare(const SpanFacts& span, int64_t promptId, int sign);
+    /// The grains a span starting in \a minute updates (noting its hour unfolded
+    /// when that is the minute grain only).
+    std::span<const Grain> grainsFor(int64_t minute);
 
     // Keys: grain, slot, dimensions...
     Map<7, LatencyValue> m_latency; // tenant, environment, service, model, is_error
@@ -117,8 +131,11 @@ private:
     Map<5, PromptValue> m_prompt; // prompt, tenant, environment
     Map<3, PromptValue> m_promptTotal; // prompt
     Map<6, int64_t> m_promptErrors; // prompt, tenant, environment, error type
+    std::set<int64_t> m_unfoldedHours;
+    int64_t m_lastMarkedHour = std::numeric_limits<int64_t>::min(); // spares a set lookup per span
+    int64_t m_minuteOnlyFrom = std::numeric_limits<int64_t>::max();
     Statement m_latencyUpsert, m_latencyTotalUpsert, m_spendUpsert, m_promptUpsert, m_promptTotalUpsert,
-        m_promptErrorUpsert;
+        m_promptErrorUpsert, m_markUnfolded;
 };
 
 } // namespace spanlight

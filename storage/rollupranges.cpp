@@ -1,8 +1,10 @@
 #include "rollupranges.h"
 
 #include "querysql.h"
+#include "sqldialect.h"
 
 #include <algorithm>
+#include <sqlite3.h>
 
 namespace spanlight {
 
@@ -23,12 +25,23 @@ int64_t ceilTo(int64_t minute, int64_t period)
 
 void addPiece(std::vector<RollupPiece>& out, Grain grain, int64_t from, int64_t to)
 {
-    if (from < to)
+    if (from >= to)
+        return;
+    if (!out.empty() && out.back().grain == grain && out.back().toSlot == from)
+        out.back().toSlot = to; // one read for neighbouring pieces of one grain
+    else
         out.push_back({ grain, from, to });
 }
 
-// Minute rows for the edges, hour rows for the whole hours of [from, to).
-void decomposeHours(std::vector<RollupPiece>& out, int64_t from, int64_t to)
+bool anyIn(const std::vector<int64_t>& sorted, int64_t from, int64_t to)
+{
+    const auto it = std::lower_bound(sorted.begin(), sorted.end(), from);
+    return it != sorted.end() && *it < to;
+}
+
+// Minute rows for the edges and the unfolded hours, hour rows for the other
+// whole hours of [from, to).
+void decomposeHours(std::vector<RollupPiece>& out, int64_t from, int64_t to, const std::vector<int64_t>& unfolded)
 {
     const int64_t h0 = ceilTo(from, kHour), h1 = floorTo(to, kHour);
     if (h0 >= h1) {
@@ -36,7 +49,12 @@ void decomposeHours(std::vector<RollupPiece>& out, int64_t from, int64_t to)
         return;
     }
     addPiece(out, Grain::Minute, from, h0);
-    addPiece(out, Grain::Hour, h0, h1);
+    if (!anyIn(unfolded, h0, h1)) {
+        addPiece(out, Grain::Hour, h0, h1);
+    } else {
+        for (int64_t h = h0; h < h1; h += kHour)
+            addPiece(out, anyIn(unfolded, h, h + kHour) ? Grain::Minute : Grain::Hour, h, h + kHour);
+    }
     addPiece(out, Grain::Minute, h1, to);
 }
 
@@ -64,19 +82,28 @@ std::optional<int64_t> prunedFrom(std::optional<int64_t> fine, std::optional<int
 
 } // namespace
 
-std::vector<RollupPiece> decomposeRange(const TimeRange& range)
+std::vector<RollupPiece> decomposeRange(const TimeRange& range, const std::vector<int64_t>& unfoldedHours)
 {
     std::vector<RollupPiece> out;
     if (range.empty())
         return out;
     const int64_t d0 = ceilTo(range.fromMinute, kDay), d1 = floorTo(range.toMinute, kDay);
     if (d0 >= d1) {
-        decomposeHours(out, range.fromMinute, range.toMinute);
+        decomposeHours(out, range.fromMinute, range.toMinute, unfoldedHours);
         return out;
     }
-    decomposeHours(out, range.fromMinute, d0);
-    addPiece(out, Grain::Day, d0, d1);
-    decomposeHours(out, d1, range.toMinute);
+    decomposeHours(out, range.fromMinute, d0, unfoldedHours);
+    if (!anyIn(unfoldedHours, d0, d1)) {
+        addPiece(out, Grain::Day, d0, d1);
+    } else {
+        for (int64_t d = d0; d < d1; d += kDay) {
+            if (anyIn(unfoldedHours, d, d + kDay))
+                decomposeHours(out, d, d + kDay, unfoldedHours);
+            else
+                addPiece(out, Grain::Day, d, d + kDay);
+        }
+    }
+    decomposeHours(out, d1, range.toMinute, unfoldedHours);
     return out;
 }
 
@@ -89,13 +116,18 @@ RollupHorizon readRollupHorizon(sqlite3* db, const char* table, QueryStatus& sta
     RollupHorizon h;
     h.minuteFrom = prunedFrom(minute, hour, Grain::Hour);
     h.hourFrom = prunedFrom(hour, day, Grain::Day);
+    // A database from before schema 4, not yet opened by a writer, has no
+    // such table and nothing unfolded.
+    Statement unfolded(db, SqliteDialect().unfoldedHours());
+    while (unfolded.valid() && sqlite3_step(unfolded.get()) == SQLITE_ROW)
+        h.unfoldedHours.push_back(sqlite3_column_int64(unfolded.get(), 0));
     return h;
 }
 
 std::vector<RollupPiece> plannedPieces(const TimeRange& range, const RollupHorizon& horizon, RollupCoverage* coverage)
 {
     std::vector<RollupPiece> out;
-    for (RollupPiece piece : decomposeRange(range)) {
+    for (RollupPiece piece : decomposeRange(range, horizon.unfoldedHours)) {
         const std::optional<int64_t>& keptFrom = piece.grain == Grain::Minute ? horizon.minuteFrom
             : piece.grain == Grain::Hour                                      ? horizon.hourFrom
                                                                               : std::optional<int64_t>();

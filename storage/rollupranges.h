@@ -23,8 +23,10 @@ struct RollupPiece
 /// Splits a minute-aligned [from, to) exactly into day rows for whole UTC days,
 /// hour rows for the whole hours around them and minute rows for the edges: at
 /// most five pieces, so a query's cost grows with the number of periods, not
-/// with the number of minutes or spans.
-std::vector<RollupPiece> decomposeRange(const TimeRange& range);
+/// with the number of minutes or spans. Hours in \a unfoldedHours (sorted;
+/// their hour and day rows are incomplete, rollupfold.h) are read from minute
+/// rows, and the days holding them from hour rows.
+std::vector<RollupPiece> decomposeRange(const TimeRange& range, const std::vector<int64_t>& unfoldedHours = {});
 
 /// The oldest slot still held per grain of one rollup table, where retention
 /// has pruned finer rows (docs/queries.md "Retention").
@@ -33,9 +35,11 @@ struct RollupHorizon
     static constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
     std::optional<int64_t> minuteFrom; ///< minute rows older than this are gone (kNone: all gone)
     std::optional<int64_t> hourFrom; ///< hour rows older than this are gone
+    std::vector<int64_t> unfoldedHours; ///< sorted: read from minute rows
 };
 
-/// Reads the horizon of \a table (rollup_latency, rollup_spend, rollup_prompt ...).
+/// Reads the horizon of \a table (rollup_latency, rollup_spend, rollup_prompt ...)
+/// and the unfolded hours.
 RollupHorizon readRollupHorizon(sqlite3* db, const char* table, QueryStatus& status);
 
 /// decomposeRange() without the pieces whose rows retention removed; what is

@@ -3,6 +3,7 @@
 #include "schemadialect.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace spanlight {
@@ -112,6 +113,21 @@ public:
     virtual std::string purgeDeleteTenantRow() const = 0; ///< tenants row ?1
     /// Gives a bounded number of freed pages back to the file system.
     virtual std::string purgeReleasePages() const = 0;
+
+    // Folding minute rollup rows into hour and day rows (docs/rollups.md
+    // "Folding"): sqldialectfold.cpp.
+    virtual std::string markHourUnfolded() const = 0; ///< hour ?1
+    virtual std::string unfoldedHours() const = 0; ///< every unfolded hour, oldest first
+    /// Unfolded hours that ended at or before minute ?1, oldest first, at most ?2.
+    virtual std::string settledUnfoldedHours() const = 0;
+    virtual std::string anyUnfoldedHourIn() const = 0; ///< any unfolded hour in [?1, ?2)
+    virtual std::string clearUnfoldedHour() const = 0; ///< hour ?1
+    /// Per rollup table: delete its rows of grain ?1 at slot ?2, then insert them
+    /// again as the sums of the next finer grain's rows in [?2, ?3).
+    virtual std::vector<std::pair<std::string, std::string>> foldStatements() const = 0;
+    /// The minute before which retention has removed minute rows (0 when never).
+    virtual std::string minuteRowsPrunedBefore() const = 0;
+    virtual std::string noteMinuteRowsPrunedBefore() const = 0; ///< minute ?1; only moves forward
 };
 
 class SqliteDialect final : public SqlDialect
@@ -177,6 +193,15 @@ public:
     std::string purgeDeleteDictEntry() const override;
     std::string purgeDeleteTenantRow() const override;
     std::string purgeReleasePages() const override;
+
+    std::string markHourUnfolded() const override;
+    std::string unfoldedHours() const override;
+    std::string settledUnfoldedHours() const override;
+    std::string anyUnfoldedHourIn() const override;
+    std::string clearUnfoldedHour() const override;
+    std::vector<std::pair<std::string, std::string>> foldStatements() const override;
+    std::string minuteRowsPrunedBefore() const override;
+    std::string noteMinuteRowsPrunedBefore() const override;
 };
 
 } // namespace spanlight

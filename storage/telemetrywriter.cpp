@@ -16,6 +16,12 @@ namespace spanlight {
 
 namespace {
 
+int64_t systemNowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 // Loads the identities of the most recent spans, so a batch retried across a
 // restart (stored, but the answer was lost in the crash) is still recognised.
 void preloadDedupWindow(sqlite3* db, DedupWindow& window)
@@ -161,6 +167,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         return;
     }
     state->maintainRollups = m_options.maintainRollups;
+    state->refreshMinuteOnlyFrom(systemNowNs(), m_options.retention.minuteRollupDays);
     // Freed cell space is zeroed (no extra I/O), so rows that B-tree balancing
     // moves leave no stale copy behind for a tenant purge to miss.
     state->connection.exec(state->dialect.writerSecureDelete(false));
@@ -223,9 +230,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
             checkpointIfNeeded(); // jobs write too, and only this policy checkpoints
         }
         if (!retaining && retentionOn && std::chrono::steady_clock::now() >= nextRound) {
-            retention.beginRound(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
+            retention.beginRound(systemNowNs());
             round = {};
             retaining = true;
             roundStarted = std::chrono::steady_clock::now();
@@ -239,17 +244,10 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
             if (std::chrono::steady_clock::now() - roundStarted > interval)
                 retaining = false;
         }
-        if (!retaining && round.steps > 0
-            && round.spansDeleted + round.logsDeleted + round.pointsDeleted + round.rollupRowsDeleted > 0) {
-            qInfo("spanlight: retention removed %lld spans, %lld logs, %lld metric points, %lld rollup rows%s",
-                static_cast<long long>(round.spansDeleted), static_cast<long long>(round.logsDeleted),
-                static_cast<long long>(round.pointsDeleted), static_cast<long long>(round.rollupRowsDeleted),
-                round.bySize ? " (size limit reached)" : "");
-            std::lock_guard lock(m_statsMutex);
-            m_stats.lastRetention = round;
-        }
-        if (!retaining)
+        if (!retaining) {
+            reportRetentionRound(round);
             round = {}; // reported once
+        }
     }
     m_state.reset();
 }

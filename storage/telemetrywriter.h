@@ -107,6 +107,11 @@ public:
     /// commits, one small transaction per step) and reports what went.
     void retainNow(int64_t nowNs, std::function<void(const RetentionReport&)> done);
 
+    /// Folds every unfolded hour that ended before \a nowNs into hour and day
+    /// rollup rows now (retention rounds do this on their own) and reports how
+    /// many hours were folded, or why folding failed.
+    void foldNow(int64_t nowNs, std::function<void(int64_t hoursFolded, std::string error)> done);
+
     /// Deletes every stored telemetry row of \a tenant (docs/storage.md
     /// "Purging a tenant"): bounded steps between ingest commits, deleted
     /// content overwritten (secure_delete), the WAL truncated afterwards. The
@@ -143,6 +148,8 @@ private:
     void commitGroup(std::vector<Pending>& group);
     void checkpointIfNeeded();
     bool retentionStep(Retention& retention, RetentionReport& report);
+    /// Logs a finished round (and keeps it in the statistics when it deleted anything).
+    void reportRetentionRound(const RetentionReport& round);
     bool writeTransaction(
         const std::vector<Pending>& group, const std::vector<size_t>& members, std::vector<WriteOutcome>& outcomes);
 

@@ -2,6 +2,7 @@
 
 #include "latencyhistogram.h"
 #include "purgestatement.h"
+#include "rollupaccumulator.h"
 
 // The rollup part of a tenant purge: the tenant's dimension rows go, and the
 // total rows that also counted its spans are computed again from the
@@ -65,8 +66,8 @@ int TenantPurge::rollupStep(sqlite3* db, const SqlDialect& dialect)
         const int64_t grain = window.integer(kGrain), slot = window.integer(kSlot);
         if (table == Rollup::Latency)
             m_latencyTotals.insert({ grain, slot, window.integer(kIsError) });
-        else if (table == Rollup::Prompt)
-            m_promptTotals.insert({ grain, slot, window.integer(kPrompt) });
+        else if (table == Rollup::Prompt && grain != static_cast<int64_t>(Grain::Minute))
+            m_promptTotals.insert({ grain, slot, window.integer(kPrompt) }); // totals have no minute rows
     }
     if (window.rc() != SQLITE_OK)
         return window.rc();

@@ -2,11 +2,21 @@
 
 #include "writerstate.h"
 
+#include <QtGlobal>
 #include <sqlite3.h>
 
-// The writer's upkeep between commits: WAL checkpoints and retention rounds.
+// The writer's upkeep between commits: WAL checkpoints, folding rollup rows
+// and retention rounds.
 
 namespace spanlight {
+
+namespace {
+
+// Hours folded per transaction: a fold reads the hour's minute rows of every
+// rollup table, so ingest waits for one hour's fold at most.
+constexpr int kFoldHoursPerStep = 1;
+
+} // namespace
 
 void TelemetryWriter::checkpointIfNeeded()
 {
@@ -36,6 +46,16 @@ bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& repor
 {
     WriterState& st = *m_state;
     std::string error;
+    // Folding goes first: retention keeps the minute rows of unfolded hours.
+    bool foldMore = false;
+    if (st.maintainRollups) {
+        foldMore = st.foldStep(retention.nowNs(), kFoldHoursPerStep, &report.hoursFolded, &error);
+        if (!error.empty())
+            report.error = error;
+        st.refreshMinuteOnlyFrom(retention.nowNs(), m_options.retention.minuteRollupDays);
+        if (foldMore)
+            return true;
+    }
     if (st.connection.exec(st.dialect.beginWrite(), &error) != SQLITE_OK) {
         report.error = error;
         return false;
@@ -49,6 +69,22 @@ bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& repor
     return more;
 }
 
+void TelemetryWriter::reportRetentionRound(const RetentionReport& round)
+{
+    if (round.steps == 0)
+        return;
+    if (!round.error.empty())
+        qWarning("spanlight: upkeep of telemetry.db failed: %s (tried again in the next round)", round.error.c_str());
+    if (round.spansDeleted + round.logsDeleted + round.pointsDeleted + round.rollupRowsDeleted == 0)
+        return;
+    qInfo("spanlight: retention removed %lld spans, %lld logs, %lld metric points, %lld rollup rows%s",
+        static_cast<long long>(round.spansDeleted), static_cast<long long>(round.logsDeleted),
+        static_cast<long long>(round.pointsDeleted), static_cast<long long>(round.rollupRowsDeleted),
+        round.bySize ? " (size limit reached)" : "");
+    std::lock_guard lock(m_statsMutex);
+    m_stats.lastRetention = round;
+}
+
 void TelemetryWriter::retainNow(int64_t nowNs, std::function<void(const RetentionReport&)> done)
 {
     post([this, nowNs, done = std::move(done)](SqliteConnection&) {
@@ -57,6 +93,18 @@ void TelemetryWriter::retainNow(int64_t nowNs, std::function<void(const Retentio
         RetentionReport report;
         while (retentionStep(retention, report)) { }
         done(report);
+    });
+}
+
+void TelemetryWriter::foldNow(int64_t nowNs, std::function<void(int64_t hoursFolded, std::string error)> done)
+{
+    post([this, nowNs, done = std::move(done)](SqliteConnection&) {
+        WriterState& st = *m_state;
+        int64_t folded = 0;
+        std::string error;
+        while (st.foldStep(nowNs, kFoldHoursPerStep, &folded, &error)) { }
+        st.refreshMinuteOnlyFrom(nowNs, m_options.retention.minuteRollupDays);
+        done(folded, error);
     });
 }
 

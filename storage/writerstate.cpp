@@ -8,10 +8,11 @@ bool WriterState::prepare(PromptIdentifier identify, size_t joinCapacity, size_t
 {
     sqlite3* db = connection.handle();
     rollups = std::make_unique<RollupAccumulator>(db, dialect);
+    fold = std::make_unique<RollupFold>(db, dialect);
     side = std::make_unique<SideTables>(db, dialect);
     join = std::make_unique<PromptJoin>(std::move(identify), joinCapacity, joinBytes);
     updateSpanPrompt = Statement(db, dialect.updateSpanPrompt());
-    if (!rollups->valid() || !side->valid() || !updateSpanPrompt.valid()) {
+    if (!rollups->valid() || !fold->valid() || !side->valid() || !updateSpanPrompt.valid()) {
         *error = std::string("cannot prepare the rollup statements: ") + sqlite3_errmsg(db);
         return false;
     }
@@ -109,6 +110,31 @@ int WriterState::applyLateContent()
 void WriterState::committed()
 {
     inserter->transactionCommitted();
+}
+
+void WriterState::refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays)
+{
+    rollups->setMinuteOnlyFrom(fold->minuteOnlyFrom(minuteOf(nowNs), minuteRollupDays));
+}
+
+bool WriterState::foldStep(int64_t nowNs, int maxHours, int64_t* hoursFolded, std::string* error)
+{
+    if (connection.exec(dialect.beginWrite(), error) != SQLITE_OK)
+        return false;
+    bool more = false;
+    int64_t folded = 0;
+    const int rc = fold->step(minuteOf(nowNs), maxHours, &more, &folded);
+    if (rc != SQLITE_OK) {
+        *error = std::string("folding rollup rows failed: ") + fold->lastError() + " (" + sqlite3_errstr(rc) + ")";
+        connection.exec("ROLLBACK");
+        return false;
+    }
+    if (connection.exec("COMMIT", error) != SQLITE_OK) {
+        connection.exec("ROLLBACK");
+        return false;
+    }
+    *hoursFolded += folded;
+    return more;
 }
 
 void WriterState::rolledBack()

@@ -4,6 +4,7 @@
 #include "dedupwindow.h"
 #include "promptjoin.h"
 #include "rollupaccumulator.h"
+#include "rollupfold.h"
 #include "sidetables.h"
 #include "sqldialect.h"
 #include "sqliteconnection.h"
@@ -25,6 +26,7 @@ struct WriterState
     std::unique_ptr<BatchInserter> inserter;
     std::unique_ptr<DedupWindow> dedup;
     std::unique_ptr<RollupAccumulator> rollups;
+    std::unique_ptr<RollupFold> fold;
     std::unique_ptr<SideTables> side;
     std::unique_ptr<PromptJoin> join;
     Statement updateSpanPrompt;
@@ -45,6 +47,12 @@ struct WriterState
     int insertRows(const std::vector<const IngestBatch*>& batches, const std::vector<SpanRef>& spans);
     void committed();
     void rolledBack();
+
+    /// Which hours' spans update minute rows only from now on (rollupfold.h).
+    void refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays);
+    /// Folds settled unfolded hours in one transaction of its own (at most
+    /// \a maxHours). Returns whether more remain; false on failure with \a error.
+    bool foldStep(int64_t nowNs, int maxHours, int64_t* hoursFolded, std::string* error);
 
 private:
     int applyLateContent();

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <mutex>
 
 namespace spanlight::gendb {
@@ -197,6 +198,16 @@ GenDbSummary runGenDb(const GenDbOptions& options, const std::function<void(cons
             summary.error = state->error;
         summary.duplicates = state->duplicates;
     }
+    // Minute rollup rows become hour and day rows now, instead of during the
+    // first minutes of the app that opens the database.
+    std::promise<std::string> folded;
+    const auto nowNs
+        = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+    writer.foldNow(std::max<std::int64_t>(nowNs, options.endNs + 3600LL * 1'000'000'000),
+        [&folded](std::int64_t, std::string error) { folded.set_value(std::move(error)); });
+    if (std::string foldError = folded.get_future().get(); summary.error.empty() && !foldError.empty())
+        summary.error = foldError;
     writer.stop();
     const WriterStats stats = writer.stats();
     report(true);

@@ -2,14 +2,18 @@
 // GenAI batches (spanlight-gendb's generator, converted once up front) are
 // written by a TelemetryWriter with rollups and without, alternating, each
 // into a fresh database. Only the writer is timed: from the first submit to the
-// last commit. Usage: rollup_ingest_bench [--spans 300000] [--rounds 3]
+// last commit, and with rollups on until the minute rows are folded into hour
+// and day rows (which the writer otherwise does once an hour ended). Usage: rollup_ingest_bench [--spans 300000]
+// [--rounds 3]
 // [--traffic-rate 2000] (how dense in time the generated traffic is, spans/s)
+// [--dir DIR] (where the databases go; default the temporary directory)
 
 #include "benchsupport.h"
 #include "gendbgenerator.h"
 #include "otlpconvert.h"
 #include "pricetable.h"
 #include "promptidentity.h"
+#include "rollupaccumulator.h"
 #include "telemetrywriter.h"
 
 #include <QCoreApplication>
@@ -19,11 +23,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <future>
 #include <mutex>
+#include <time.h>
 
 using namespace spanlight;
 
 namespace {
+
+constexpr int64_t kTrafficEndNs = 1795392000LL * 1'000'000'000;
 
 std::vector<std::shared_ptr<const IngestBatch>> makeBatches(
     int64_t spans, int64_t perSecond, const GenAiSettings& genai)
@@ -33,7 +41,7 @@ std::vector<std::shared_ptr<const IngestBatch>> makeBatches(
     // As dense in time as live traffic at the given rate: rollup rows
     // aggregate per minute, so density decides how many rows a commit touches.
     options.periodMinutes = std::max<int64_t>(1, spans / std::max<int64_t>(1, perSecond) / 60);
-    options.endNs = 1795392000LL * 1'000'000'000;
+    options.endNs = kTrafficEndNs;
     gendb::GenDbGenerator generator(options);
     std::vector<std::shared_ptr<const IngestBatch>> batches;
     gendb::GenRequest request;
@@ -46,14 +54,37 @@ std::vector<std::shared_ptr<const IngestBatch>> makeBatches(
     return batches;
 }
 
-/// Spans per second the writer stored, rollups on or off.
-double writeAll(const std::vector<std::shared_ptr<const IngestBatch>>& batches, bool rollups, int64_t spans)
+struct RunResult
 {
-    QTemporaryDir dir(QStringLiteral("/work/bench-data/ingest-XXXXXX"));
-    if (!dir.isValid())
-        dir.setAutoRemove(true);
+    double spansPerSecond = 0;
+    double foldSeconds = 0; ///< of the run's time, folding minute rows into hour and day rows
+    double writerCpuSeconds = 0; ///< CPU time of the writer thread (less noisy than wall time)
+};
+
+/// The CPU time the writer thread has used so far, read on that thread.
+double writerCpuSeconds(TelemetryWriter& writer)
+{
+    std::promise<double> cpu;
+    writer.post([&](SqliteConnection&) {
+        timespec ts {};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        cpu.set_value(static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9);
+    });
+    return cpu.get_future().get();
+}
+
+/// What storing every batch cost the writer, rollups on or off.
+RunResult writeAll(
+    const QString& where, const std::vector<std::shared_ptr<const IngestBatch>>& batches, bool rollups, int64_t spans)
+{
+    RunResult result;
+    QTemporaryDir dir(where + QStringLiteral("/rollup-ingest-XXXXXX"));
+    if (!dir.isValid()) {
+        std::fprintf(stderr, "cannot create a database directory in %s\n", qPrintable(where));
+        std::exit(1);
+    }
     WriterOptions options;
-    options.path = (dir.isValid() ? dir.path() : QDir::tempPath()) + QStringLiteral("/telemetry.db");
+    options.path = dir.path() + QStringLiteral("/telemetry.db");
     options.maintainRollups = rollups;
     options.promptIdentifier = contentPromptIdentifier(false);
     options.retention.intervalSeconds = 0;
@@ -71,6 +102,7 @@ double writeAll(const std::vector<std::shared_ptr<const IngestBatch>>& batches, 
         ++done;
         answered.notify_all();
     };
+    const double cpuBefore = writerCpuSeconds(writer);
     const auto start = std::chrono::steady_clock::now();
     for (size_t i = 0; i < batches.size(); ++i) {
         // A full queue means wait for an answer, like a well-behaved exporter.
@@ -84,9 +116,24 @@ double writeAll(const std::vector<std::shared_ptr<const IngestBatch>>& batches, 
         std::unique_lock lock(mutex);
         answered.wait(lock, [&] { return done == batches.size(); });
     }
+    if (rollups) {
+        const auto foldStart = std::chrono::steady_clock::now();
+        std::promise<std::pair<int64_t, std::string>> folded;
+        writer.foldNow(kTrafficEndNs + 2 * 60 * kNsPerMinute, [&](int64_t hours, std::string foldError) {
+            folded.set_value({ hours, std::move(foldError) });
+        });
+        const auto [hours, foldError] = folded.get_future().get();
+        if (!foldError.empty() || hours == 0) {
+            std::fprintf(stderr, "folding failed: %s\n", foldError.empty() ? "no hour to fold" : foldError.c_str());
+            std::exit(1);
+        }
+        result.foldSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - foldStart).count();
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.writerCpuSeconds = writerCpuSeconds(writer) - cpuBefore;
     writer.stop();
-    return static_cast<double>(spans) / seconds;
+    result.spansPerSecond = static_cast<double>(spans) / seconds;
+    return result;
 }
 
 double median(std::vector<double> v)
@@ -104,6 +151,7 @@ int main(int argc, char** argv)
     const int64_t spans = args.number("--spans", 300000);
     const int rounds = static_cast<int>(args.number("--rounds", 3));
     const int64_t perSecond = args.number("--traffic-rate", 2000);
+    const QString where = args.text("--dir", QDir::tempPath());
     std::string error;
     GenAiSettings genai;
     genai.prices = PriceTable::load(std::string(), &error);
@@ -113,22 +161,33 @@ int main(int argc, char** argv)
     for (const auto& b : batches)
         stored += static_cast<int64_t>(b->spans.size());
 
-    std::vector<double> with, without;
+    std::vector<double> with, without, folds, cpuWith, cpuWithout;
     for (int r = 0; r < rounds; ++r) {
         // Alternate which goes first so disk cache and CPU warmth favour neither.
         const bool rollupsFirst = r % 2 == 1;
         for (bool rollups : { rollupsFirst, !rollupsFirst }) {
-            const double rate = writeAll(batches, rollups, stored);
-            (rollups ? with : without).push_back(rate);
-            std::fprintf(stderr, "round %d, rollups %s: %.0f spans/s\n", r + 1, rollups ? "on " : "off", rate);
+            const RunResult run = writeAll(where, batches, rollups, stored);
+            (rollups ? with : without).push_back(run.spansPerSecond);
+            (rollups ? cpuWith : cpuWithout).push_back(run.writerCpuSeconds);
+            if (rollups)
+                folds.push_back(run.foldSeconds);
+            std::fprintf(stderr, "round %d, rollups %s: %.0f spans/s, writer CPU %.2f s", r + 1,
+                rollups ? "on " : "off", run.spansPerSecond, run.writerCpuSeconds);
+            if (rollups)
+                std::fprintf(stderr, " (of the time, folding %.0f ms)", run.foldSeconds * 1000);
+            std::fprintf(stderr, "\n");
         }
     }
     const double on = median(with), off = median(without);
+    const double cpuOn = median(cpuWith), cpuOff = median(cpuWithout);
     std::printf("writer ingest, %lld GenAI spans (%zu batches incl. content logs) generated as traffic of %lld spans/s,"
                 " median of %d rounds:\n",
         static_cast<long long>(stored), batches.size(), static_cast<long long>(perSecond), rounds);
-    std::printf("  without rollups (baseline): %8.0f spans/s\n", off);
-    std::printf("  with rollups:               %8.0f spans/s   ratio %.2fx\n", on, on / off);
+    std::printf("  without rollups (baseline): %8.0f spans/s   writer CPU %.2f s\n", off, cpuOff);
+    std::printf(
+        "  with rollups:               %8.0f spans/s   writer CPU %.2f s   ratio %.2fx (CPU-time ratio %.2fx)\n", on,
+        cpuOn, on / off, cpuOff / cpuOn);
+    std::printf("  of which folding minute rows into hour and day rows: median %.0f ms\n", median(folds) * 1000);
     std::printf("  peak memory %.0f MiB\n", bench::peakRssMiB());
     return 0;
 }

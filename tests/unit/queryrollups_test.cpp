@@ -66,13 +66,29 @@ std::string windowSql(const TimeRange& r)
 
 struct QueryRollups : ::testing::Test
 {
+    // The database mixes every state a rollup hour can be in: folded into
+    // hour and day rows, folded and then changed by spans that came later
+    // (unfolded again), and never folded. Every answer must equal raw spans.
     static void SetUpTestSuite()
     {
         s_db = new QueryDb;
-        SpanMix mix;
-        mix.fromMinute = kFrom;
-        mix.minutes = kMinutes;
-        ASSERT_TRUE(s_db->writeSpans(mix));
+        // Spans of every hour update minute rows only, whatever today's date.
+        s_db->retention.minuteRollupDays = 100 * 366;
+        SpanMix first;
+        first.fromMinute = kFrom;
+        first.minutes = kMinutes / 2;
+        first.spans = 12000;
+        ASSERT_TRUE(s_db->writeSpans(first));
+        ASSERT_GT(s_db->fold((kFrom + kMinutes / 2) * kNs), 24) << "the first day and a half";
+        SpanMix second = first;
+        second.seed = 2;
+        second.fromMinute = kFrom + kMinutes / 2;
+        second.spans = 11000;
+        ASSERT_TRUE(s_db->writeSpans(second));
+        SpanMix stragglers = first;
+        stragglers.seed = 3;
+        stragglers.spans = 1000;
+        ASSERT_TRUE(s_db->writeSpans(stragglers));
         s_db->stopWriter();
     }
     static void TearDownTestSuite()

@@ -37,6 +37,8 @@ struct QuerySpans : ::testing::Test
         mix.minutes = kMinutes;
         ASSERT_TRUE(s_db->writeSpans(mix));
         ASSERT_TRUE(s_db->writeTrace(kTrace, kTraceSpans, kTraceLogs, kFrom + 100));
+        // Every hour gets its hour and day rows, as in a database the app has had open.
+        ASSERT_GT(s_db->fold((kFrom + kMinutes + 120) * 60'000'000'000), 0);
         s_db->stopWriter();
     }
     static void TearDownTestSuite()

@@ -234,6 +234,18 @@ bool QueryDb::retain(int64_t nowNs)
     return r.error.empty();
 }
 
+int64_t QueryDb::fold(int64_t nowNs)
+{
+    if (!startWriter())
+        return -1;
+    std::promise<std::pair<int64_t, std::string>> done;
+    auto report = done.get_future();
+    m_writer->foldNow(nowNs, [&done](int64_t hours, std::string error) { done.set_value({ hours, error }); });
+    const auto [hours, error] = report.get();
+    EXPECT_TRUE(error.empty()) << error;
+    return error.empty() ? hours : -1;
+}
+
 sqlite3* QueryDb::db()
 {
     if (!m_reader) {

@@ -49,6 +49,9 @@ public:
     bool writeTrace(const TraceId& trace, int spans, int logs, int64_t startMinute);
     /// Runs a retention round in the writer at \a nowNs with \a options.
     bool retain(int64_t nowNs);
+    /// Folds the minute rollup rows of every hour that ended before \a nowNs;
+    /// returns how many hours were folded (-1 on failure, with a gtest failure).
+    int64_t fold(int64_t nowNs);
     void stopWriter();
 
     /// Read-only connection (opened on first use, after the writer stopped).

@@ -1,16 +1,14 @@
 #include "latencyhistogram.h"
-#include "rollupaccumulator.h"
-#include "telemetrywriter.h"
+#include "rollupfixture.h"
 #include "testcollector.h"
 
-#include <QTemporaryDir>
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <gtest/gtest.h>
 #include <random>
 
 using namespace spanlight;
+using namespace spanlight::test;
 
 TEST(LatencyHistogram, BucketBoundsContainEveryDuration)
 {
@@ -67,55 +65,9 @@ TEST(LatencyHistogram, EncodingRoundTripsAndNegativeDeltasCancel)
     EXPECT_FALSE(LatencyHistogram::decode(std::string("\xff\xff", 2), &back));
 }
 
-namespace {
-
-constexpr int64_t kMinute = 60'000'000'000;
-// 2026-11-23 09:58 UTC: the spans below cross an hour boundary.
-constexpr int64_t kBase = 1795427880LL * 1'000'000'000;
-
-struct RollupFixture : ::testing::Test
+TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpansOnceTheirHoursAreFolded)
 {
-    QTemporaryDir dir;
-    QString path() const { return dir.path() + QStringLiteral("/telemetry.db"); }
-
-    static WriteOutcome store(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)
-    {
-        std::promise<WriteOutcome> done;
-        auto future = done.get_future();
-        EXPECT_EQ(writer.submit(batch, [&done](const WriteOutcome& o) { done.set_value(o); }),
-            TelemetryWriter::Admission::Accepted);
-        return future.get();
-    }
-
-    static SpanRecord span(uint8_t n, int64_t startNs, int64_t durationNs)
-    {
-        SpanRecord s;
-        s.traceId.fill(n);
-        s.spanId.fill(n);
-        s.dims = { "acme", "prod", "chatbot" };
-        s.name = "chat gpt-4o";
-        s.startNs = startNs;
-        s.durationNs = durationNs;
-        s.requestModel = "gpt-4o";
-        s.operation = "chat";
-        s.inputTokens = 100 * n;
-        s.outputTokens = 10;
-        s.costNanoUsd = 1000 * n;
-        s.flags = kFlagGenAi | kFlagSpendCounted;
-        s.promptFingerprint = "fallback-fp";
-        s.promptSource = PromptSource::Fallback;
-        s.promptLabel = "chatbot / chat / gpt-4o";
-        return s;
-    }
-};
-
-} // namespace
-
-TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpans)
-{
-    WriterOptions options;
-    options.path = path();
-    TelemetryWriter writer(options);
+    TelemetryWriter writer(options());
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
     auto batch = std::make_shared<IngestBatch>();
@@ -130,14 +82,37 @@ TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpans)
         batch->spans.push_back(s);
     }
     ASSERT_TRUE(store(writer, batch).committed);
+    {
+        // The commit wrote minute rows and marked both hours unfolded.
+        test::DbProbe db(path());
+        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 1"), 6);
+        EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_latency WHERE grain > 1"), 0);
+        EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_prompt WHERE grain > 1"), 0);
+        EXPECT_EQ(db.text("SELECT group_concat(hour) FROM (SELECT hour FROM rollup_unfolded ORDER BY hour)"),
+            std::to_string(minuteOf(kBase) / 60 * 60) + "," + std::to_string(minuteOf(kBase) / 60 * 60 + 60));
+    }
+    EXPECT_EQ(fold(writer, kBase + kMinute), 0) << "neither hour ended two minutes ago";
+    EXPECT_EQ(fold(writer, kBase + 61 * kMinute), 1) << "09:00-10:00 ended at least two minutes ago";
+    {
+        test::DbProbe db(path());
+        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2"), 2);
+        EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_latency WHERE grain = 3"), 0)
+            << "the day is folded once none of its hours is unfolded";
+    }
+    EXPECT_EQ(fold(writer, kBase + 64 * kMinute), 1);
+    EXPECT_EQ(fold(writer, kBase + 64 * kMinute), 0) << "nothing left to fold";
     writer.stop();
 
     test::DbProbe db(path());
+    EXPECT_EQ(db.count("rollup_unfolded"), 0);
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_prompt_total WHERE grain = 1"), 0)
+        << "per-prompt totals have no minute rows";
     for (int grain = 1; grain <= 3; ++grain) {
         const std::string g = std::to_string(grain);
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = " + g), 6);
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = " + g), 6);
-        EXPECT_EQ(db.scalar("SELECT SUM(errors) FROM rollup_prompt_total WHERE grain = " + g), 1);
+        if (grain > 1)
+            EXPECT_EQ(db.scalar("SELECT SUM(errors) FROM rollup_prompt_total WHERE grain = " + g), 1);
         EXPECT_EQ(db.scalar("SELECT SUM(requests) FROM rollup_spend WHERE grain = " + g), 5);
         EXPECT_EQ(
             db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = " + g), 1000 * (1 + 2 + 3 + 4 + 6));
@@ -159,8 +134,7 @@ TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpans)
 
 TEST_F(RollupFixture, ContentLogsMoveTheirSpanToTheContentPromptWhicheverArrivesFirst)
 {
-    WriterOptions options;
-    options.path = path();
+    WriterOptions options = this->options();
     options.promptIdentifier = [](std::string_view system, std::string_view user) {
         return PromptIdentity { "content-" + std::string(system) + "-" + std::string(user), "label", {} };
     };
@@ -188,6 +162,7 @@ TEST_F(RollupFixture, ContentLogsMoveTheirSpanToTheContentPromptWhicheverArrives
     spans->spans[1].statusCode = 2;
     ASSERT_TRUE(store(writer, spans).committed);
     ASSERT_TRUE(store(writer, contentFor(2)).committed);
+    EXPECT_EQ(fold(writer, kBase + 3 * 60 * kMinute), 1);
     writer.stop();
 
     test::DbProbe db(path());
@@ -197,7 +172,8 @@ TEST_F(RollupFixture, ContentLogsMoveTheirSpanToTheContentPromptWhicheverArrives
     for (int grain = 1; grain <= 3; ++grain) {
         const std::string g = " AND grain = " + std::to_string(grain);
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_prompt WHERE prompt_fp_id = " + contentId + g), 2);
-        EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_prompt_total WHERE prompt_fp_id = " + contentId + g), 2);
+        if (grain > 1)
+            EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_prompt_total WHERE prompt_fp_id = " + contentId + g), 2);
         EXPECT_EQ(
             db.scalar("SELECT COALESCE(SUM(spans), 0) FROM rollup_prompt_total WHERE prompt_fp_id <> " + contentId + g),
             0);

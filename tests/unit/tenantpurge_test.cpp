@@ -199,11 +199,13 @@ struct PurgedDatabase : ::testing::Test
             ASSERT_TRUE(other);
             for (const auto& batch : s->data.withoutAcme())
                 ASSERT_TRUE(storeBatch(*other, batch).committed);
+            foldFirstDay(*other);
         }
         auto writer = startWriter(s->path);
         ASSERT_TRUE(writer);
         for (const auto& batch : s->data.batches)
             ASSERT_TRUE(storeBatch(*writer, batch).committed);
+        foldFirstDay(*writer);
 
         // The reader stays open but idle during the purge, as a console would.
         s->reader = openReader(s->path);

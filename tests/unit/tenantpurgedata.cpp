@@ -234,6 +234,7 @@ std::unique_ptr<TelemetryWriter> startWriter(const QString& path, int64_t stepRo
     options.path = path;
     options.retention.intervalSeconds = 0; // the data is dated: no retention rounds
     options.retention.stepRows = stepRows;
+    options.retention.minuteRollupDays = 100 * 366; // every hour's spans update minute rows only
     auto writer = std::make_unique<TelemetryWriter>(options);
     std::string error;
     if (!writer->start(&error)) {
@@ -241,6 +242,15 @@ std::unique_ptr<TelemetryWriter> startWriter(const QString& path, int64_t stepRo
         return nullptr;
     }
     return writer;
+}
+
+void foldFirstDay(TelemetryWriter& writer)
+{
+    std::promise<std::string> done;
+    auto error = done.get_future();
+    writer.foldNow((PurgeData::kFromMinute + 1440 + 120) * kNsPerMinute,
+        [&done](int64_t, std::string e) { done.set_value(std::move(e)); });
+    EXPECT_EQ(error.get(), "");
 }
 
 WriteOutcome storeBatch(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)

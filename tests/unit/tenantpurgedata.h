@@ -43,6 +43,9 @@ private:
 
 /// Starts a writer on \a path; fails the test (and returns null) when it cannot.
 std::unique_ptr<TelemetryWriter> startWriter(const QString& path, int64_t stepRows = 20000);
+/// Folds the rollup rows of the hours until a day and two hours after
+/// kFromMinute, so the data has hour and day rows as well as unfolded hours.
+void foldFirstDay(TelemetryWriter& writer);
 /// Submits \a batch and waits for its outcome.
 WriteOutcome storeBatch(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch);
 

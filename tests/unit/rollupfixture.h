@@ -1,0 +1,74 @@
+#pragma once
+
+// A writer on a temporary telemetry.db and GenAI spans for the rollup tests.
+
+#include "rollupaccumulator.h"
+#include "telemetrywriter.h"
+
+#include <QTemporaryDir>
+#include <future>
+#include <gtest/gtest.h>
+#include <string>
+
+namespace spanlight::test {
+
+constexpr int64_t kMinute = 60'000'000'000;
+// 2026-11-23 09:58 UTC: the spans below cross an hour boundary.
+constexpr int64_t kBase = 1795427880LL * 1'000'000'000;
+
+struct RollupFixture : ::testing::Test
+{
+    QTemporaryDir dir;
+    QString path() const { return dir.path() + QStringLiteral("/telemetry.db"); }
+
+    /// Spans of every hour update minute rows only, whatever today's date.
+    WriterOptions options() const
+    {
+        WriterOptions o;
+        o.path = path();
+        o.retention.minuteRollupDays = 100 * 366;
+        return o;
+    }
+
+    static int64_t fold(TelemetryWriter& writer, int64_t nowNs)
+    {
+        std::promise<std::pair<int64_t, std::string>> done;
+        auto future = done.get_future();
+        writer.foldNow(nowNs, [&done](int64_t hours, std::string error) { done.set_value({ hours, error }); });
+        const auto [hours, error] = future.get();
+        EXPECT_EQ(error, "");
+        return hours;
+    }
+
+    static WriteOutcome store(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)
+    {
+        std::promise<WriteOutcome> done;
+        auto future = done.get_future();
+        EXPECT_EQ(writer.submit(batch, [&done](const WriteOutcome& o) { done.set_value(o); }),
+            TelemetryWriter::Admission::Accepted);
+        return future.get();
+    }
+
+    static SpanRecord span(uint8_t n, int64_t startNs, int64_t durationNs)
+    {
+        SpanRecord s;
+        s.traceId.fill(n);
+        s.spanId.fill(n);
+        s.dims = { "acme", "prod", "chatbot" };
+        s.name = "chat gpt-4o";
+        s.startNs = startNs;
+        s.durationNs = durationNs;
+        s.requestModel = "gpt-4o";
+        s.operation = "chat";
+        s.inputTokens = 100 * n;
+        s.outputTokens = 10;
+        s.costNanoUsd = 1000 * n;
+        s.flags = kFlagGenAi | kFlagSpendCounted;
+        s.promptFingerprint = "fallback-fp";
+        s.promptSource = PromptSource::Fallback;
+        s.promptLabel = "chatbot / chat / gpt-4o";
+        return s;
+    }
+};
+
+} // namespace spanlight::test
