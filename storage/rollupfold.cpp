@@ -11,7 +11,7 @@ namespace spanlight {
 RollupFold::RollupFold(sqlite3* db, const SqlDialect& dialect)
     : m_db(db)
     , m_settled(db, dialect.settledUnfoldedHours())
-    , m_anyUnfolded(db, dialect.anyUnfoldedHourIn())
+    , m_otherUnfolded(db, dialect.otherUnfoldedHourIn())
     , m_clear(db, dialect.clearUnfoldedHour())
     , m_prunedBefore(db, dialect.minuteRowsPrunedBefore())
 {
@@ -21,7 +21,7 @@ RollupFold::RollupFold(sqlite3* db, const SqlDialect& dialect)
 
 bool RollupFold::valid() const
 {
-    return m_settled.valid() && m_anyUnfolded.valid() && m_clear.valid() && m_prunedBefore.valid()
+    return m_settled.valid() && m_otherUnfolded.valid() && m_clear.valid() && m_prunedBefore.valid()
         && std::all_of(
             m_tables.begin(), m_tables.end(), [](const auto& t) { return t.first.valid() && t.second.valid(); });
 }
@@ -35,54 +35,68 @@ int RollupFold::finish(sqlite3_stmt* s)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-int RollupFold::foldInto(int64_t grain, int64_t slot, int64_t finerTo)
+int RollupFold::foldTable(size_t table, Grain grain, int64_t slot)
 {
-    for (auto& [remove, insert] : m_tables) {
-        for (sqlite3_stmt* s : { remove.get(), insert.get() }) {
-            sqlite3_bind_int64(s, 1, grain);
-            sqlite3_bind_int64(s, 2, slot);
-            if (s == insert.get())
-                sqlite3_bind_int64(s, 3, finerTo);
-            if (const int rc = finish(s); rc != SQLITE_OK)
-                return rc;
-        }
+    auto& [remove, insert] = m_tables[table];
+    for (sqlite3_stmt* s : { remove.get(), insert.get() }) {
+        sqlite3_bind_int64(s, 1, static_cast<int64_t>(grain));
+        sqlite3_bind_int64(s, 2, slot);
+        if (s == insert.get())
+            sqlite3_bind_int64(s, 3, slot + minutesIn(grain));
+        if (const int rc = finish(s); rc != SQLITE_OK)
+            return rc;
     }
     return SQLITE_OK;
 }
 
-int RollupFold::step(int64_t nowMinute, int maxHours, bool* more, int64_t* hoursFolded)
+int RollupFold::step(int64_t nowMinute, bool* more, int64_t* hoursFolded)
 {
     *more = false;
-    std::vector<int64_t> hours;
-    sqlite3_stmt* s = m_settled.get();
-    sqlite3_bind_int64(s, 1, nowMinute - kFoldSettleMinutes);
-    sqlite3_bind_int64(s, 2, maxHours + 1);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        hours.push_back(sqlite3_column_int64(s, 0));
-    if (const int rc = sqlite3_reset(s); rc != SQLITE_OK)
+    if (!m_task) {
+        sqlite3_stmt* s = m_settled.get();
+        sqlite3_bind_int64(s, 1, nowMinute - kFoldSettleMinutes);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            m_task = Task { sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1) };
+        if (const int rc = sqlite3_reset(s); rc != SQLITE_OK || !m_task)
+            return rc;
+    }
+    Task& task = *m_task;
+    *more = true;
+    const int64_t slot = task.day ? slotOf(Grain::Day, task.hour) : task.hour;
+    if (const int rc = foldTable(task.table, task.day ? Grain::Day : Grain::Hour, slot); rc != SQLITE_OK) {
+        abandon();
         return rc;
-    if (static_cast<int>(hours.size()) > maxHours) {
-        *more = true;
-        hours.pop_back();
     }
-    for (int64_t hour : hours) {
-        int rc = foldInto(static_cast<int64_t>(Grain::Hour), hour, hour + minutesIn(Grain::Hour));
-        sqlite3_bind_int64(m_clear.get(), 1, hour);
-        if (rc != SQLITE_OK || (rc = finish(m_clear.get())) != SQLITE_OK)
+    if (++task.table < m_tables.size())
+        return SQLITE_OK;
+    int rc = SQLITE_OK;
+    if (!task.day) {
+        // The day's rows are only read once none of its hours is unfolded:
+        // fold them after its last one, before that hour's mark goes.
+        sqlite3_stmt* other = m_otherUnfolded.get();
+        sqlite3_bind_int64(other, 1, slot);
+        sqlite3_bind_int64(other, 2, slotOf(Grain::Day, slot));
+        sqlite3_bind_int64(other, 3, slotOf(Grain::Day, slot) + minutesIn(Grain::Day));
+        const bool otherUnfolded = sqlite3_step(other) == SQLITE_ROW;
+        if ((rc = sqlite3_reset(other)) != SQLITE_OK) {
+            abandon();
             return rc;
+        }
+        if (!otherUnfolded) {
+            task.day = true;
+            task.table = 0;
+            return SQLITE_OK;
+        }
+    }
+    // Spans that came for the hour meanwhile changed its generation: then
+    // the mark stays, and the hour is folded again.
+    sqlite3_bind_int64(m_clear.get(), 1, task.hour);
+    sqlite3_bind_int64(m_clear.get(), 2, task.generation);
+    rc = finish(m_clear.get());
+    if (rc == SQLITE_OK && sqlite3_changes(m_db) > 0)
         ++*hoursFolded;
-        // The day's row is only read once none of its hours is unfolded.
-        const int64_t day = slotOf(Grain::Day, hour), dayEnd = day + minutesIn(Grain::Day);
-        sqlite3_stmt* any = m_anyUnfolded.get();
-        sqlite3_bind_int64(any, 1, day);
-        sqlite3_bind_int64(any, 2, dayEnd);
-        const bool dayUnfolded = sqlite3_step(any) == SQLITE_ROW;
-        if ((rc = sqlite3_reset(any)) != SQLITE_OK)
-            return rc;
-        if (!dayUnfolded && (rc = foldInto(static_cast<int64_t>(Grain::Day), day, dayEnd)) != SQLITE_OK)
-            return rc;
-    }
-    return SQLITE_OK;
+    abandon();
+    return rc;
 }
 
 int64_t RollupFold::minuteOnlyFrom(int64_t nowMinute, int64_t minuteRollupDays)

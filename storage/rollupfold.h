@@ -1,8 +1,10 @@
 #pragma once
 
+#include "rollupaccumulator.h"
 #include "sqliteconnection.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,17 +22,23 @@ constexpr int64_t kFoldMarginMinutes = 6 * 60;
 /// Folds minute rollup rows into hour rows, and hour rows into day rows, for
 /// the hours commits marked unfolded (docs/rollups.md "Folding"). An hour's rows
 /// are replaced by the sums of its minute rows, so folding again after late
-/// spans is exact; a day is folded when none of its hours is unfolded.
+/// spans is exact; a day is folded when none of its other hours is unfolded.
+/// One table per step, so ingest commits wait for one table's fold at most.
 class RollupFold
 {
 public:
     RollupFold(sqlite3* db, const SqlDialect& dialect);
     bool valid() const;
 
-    /// Folds up to \a maxHours hours that ended kFoldSettleMinutes before
-    /// \a nowMinute, oldest first, inside the caller's transaction. Returns an
-    /// SQLite result code; \a more tells whether settled hours remain.
-    int step(int64_t nowMinute, int maxHours, bool* more, int64_t* hoursFolded);
+    /// One bounded piece of folding, inside the caller's transaction: one
+    /// rollup table's rows of the oldest hour that ended kFoldSettleMinutes
+    /// before \a nowMinute (then of its day). Its mark goes with the last
+    /// piece, unless a commit changed the hour meanwhile. Returns an SQLite
+    /// result code; \a more tells whether to call again.
+    int step(int64_t nowMinute, bool* more, int64_t* hoursFolded);
+    /// Forgets the fold in progress (its transaction rolled back); the next
+    /// step starts that hour again.
+    void abandon() { m_task.reset(); }
 
     /// The first hour whose spans may update minute rows only (see
     /// RollupAccumulator::setMinuteOnlyFrom): past retention's minute-row
@@ -41,12 +49,22 @@ public:
     const std::string& lastError() const { return m_lastError; }
 
 private:
-    int foldInto(int64_t grain, int64_t slot, int64_t finerTo);
+    /// The hour being folded, table by table, then its day's rows.
+    struct Task
+    {
+        int64_t hour = 0;
+        int64_t generation = 0; ///< of its mark when the fold began
+        bool day = false;
+        size_t table = 0;
+    };
+
+    int foldTable(size_t table, Grain grain, int64_t slot);
     int finish(sqlite3_stmt* s);
 
     sqlite3* m_db;
     std::string m_lastError;
-    Statement m_settled, m_anyUnfolded, m_clear, m_prunedBefore;
+    std::optional<Task> m_task;
+    Statement m_settled, m_otherUnfolded, m_clear, m_prunedBefore;
     std::vector<std::pair<Statement, Statement>> m_tables; // delete, insert from the finer grain
 };
 

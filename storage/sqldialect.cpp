@@ -117,8 +117,9 @@ std::vector<std::vector<std::string>> SqliteDialect::migrations() const
     // from them once an hour has ended (docs/rollups.md "Folding"), which
     // takes two thirds of the rollup upserts off the ingest path.
     std::vector<std::string> v4 = {
-        // Hours whose hour and day rows do not yet include all of their minute rows.
-        "CREATE TABLE rollup_unfolded (hour INTEGER PRIMARY KEY)",
+        // Hours whose hour and day rows do not yet include all of their minute
+        // rows; each commit that touches one counts its generation up.
+        "CREATE TABLE rollup_unfolded (hour INTEGER PRIMARY KEY, generation INTEGER NOT NULL)",
         // 'minute_rows_pruned_before': retention's high-water mark, so a late
         // span for an hour whose minute rows are gone updates every grain.
         "CREATE TABLE rollup_marks (name TEXT PRIMARY KEY, minute INTEGER NOT NULL) WITHOUT ROWID",

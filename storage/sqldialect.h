@@ -116,12 +116,13 @@ public:
 
     // Folding minute rollup rows into hour and day rows (docs/rollups.md
     // "Folding"): sqldialectfold.cpp.
-    virtual std::string markHourUnfolded() const = 0; ///< hour ?1
+    /// Marks hour ?1 unfolded, or counts up the generation of its mark.
+    virtual std::string markHourUnfolded() const = 0;
     virtual std::string unfoldedHours() const = 0; ///< every unfolded hour, oldest first
-    /// Unfolded hours that ended at or before minute ?1, oldest first, at most ?2.
+    /// The oldest unfolded hour that ended at or before minute ?1, and its mark's generation.
     virtual std::string settledUnfoldedHours() const = 0;
-    virtual std::string anyUnfoldedHourIn() const = 0; ///< any unfolded hour in [?1, ?2)
-    virtual std::string clearUnfoldedHour() const = 0; ///< hour ?1
+    virtual std::string otherUnfoldedHourIn() const = 0; ///< any unfolded hour but ?1 in [?2, ?3)
+    virtual std::string clearUnfoldedHour() const = 0; ///< hour ?1 if its generation is still ?2
     /// Per rollup table: delete its rows of grain ?1 at slot ?2, then insert them
     /// again as the sums of the next finer grain's rows in [?2, ?3).
     virtual std::vector<std::pair<std::string, std::string>> foldStatements() const = 0;
@@ -197,7 +198,7 @@ public:
     std::string markHourUnfolded() const override;
     std::string unfoldedHours() const override;
     std::string settledUnfoldedHours() const override;
-    std::string anyUnfoldedHourIn() const override;
+    std::string otherUnfoldedHourIn() const override;
     std::string clearUnfoldedHour() const override;
     std::vector<std::pair<std::string, std::string>> foldStatements() const override;
     std::string minuteRowsPrunedBefore() const override;

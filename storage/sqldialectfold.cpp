@@ -44,7 +44,8 @@ const std::vector<FoldedTable>& foldedTables()
 
 std::string SqliteDialect::markHourUnfolded() const
 {
-    return "INSERT OR IGNORE INTO rollup_unfolded (hour) VALUES (?1)";
+    return "INSERT INTO rollup_unfolded (hour, generation) VALUES (?1, 0)"
+           " ON CONFLICT (hour) DO UPDATE SET generation = generation + 1";
 }
 
 std::string SqliteDialect::unfoldedHours() const
@@ -54,17 +55,17 @@ std::string SqliteDialect::unfoldedHours() const
 
 std::string SqliteDialect::settledUnfoldedHours() const
 {
-    return "SELECT hour FROM rollup_unfolded WHERE hour + 60 <= ?1 ORDER BY hour LIMIT ?2";
+    return "SELECT hour, generation FROM rollup_unfolded WHERE hour + 60 <= ?1 ORDER BY hour LIMIT 1";
 }
 
-std::string SqliteDialect::anyUnfoldedHourIn() const
+std::string SqliteDialect::otherUnfoldedHourIn() const
 {
-    return "SELECT 1 FROM rollup_unfolded WHERE hour >= ?1 AND hour < ?2 LIMIT 1";
+    return "SELECT 1 FROM rollup_unfolded WHERE hour >= ?2 AND hour < ?3 AND hour <> ?1 LIMIT 1";
 }
 
 std::string SqliteDialect::clearUnfoldedHour() const
 {
-    return "DELETE FROM rollup_unfolded WHERE hour = ?1";
+    return "DELETE FROM rollup_unfolded WHERE hour = ?1 AND generation = ?2";
 }
 
 std::vector<std::pair<std::string, std::string>> SqliteDialect::foldStatements() const

@@ -10,13 +10,6 @@
 
 namespace spanlight {
 
-namespace {
-
-// Hours folded per transaction: a fold reads the hour's minute rows of every
-// rollup table, so ingest waits for one hour's fold at most.
-constexpr int kFoldHoursPerStep = 1;
-
-} // namespace
 
 void TelemetryWriter::checkpointIfNeeded()
 {
@@ -49,7 +42,7 @@ bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& repor
     // Folding goes first: retention keeps the minute rows of unfolded hours.
     bool foldMore = false;
     if (st.maintainRollups) {
-        foldMore = st.foldStep(retention.nowNs(), kFoldHoursPerStep, &report.hoursFolded, &error);
+        foldMore = st.foldStep(retention.nowNs(), &report.hoursFolded, &error);
         if (!error.empty())
             report.error = error;
         st.refreshMinuteOnlyFrom(retention.nowNs(), m_options.retention.minuteRollupDays);
@@ -102,7 +95,7 @@ void TelemetryWriter::foldNow(int64_t nowNs, std::function<void(int64_t hoursFol
         WriterState& st = *m_state;
         int64_t folded = 0;
         std::string error;
-        while (st.foldStep(nowNs, kFoldHoursPerStep, &folded, &error)) { }
+        while (st.foldStep(nowNs, &folded, &error)) { }
         st.refreshMinuteOnlyFrom(nowNs, m_options.retention.minuteRollupDays);
         done(folded, error);
     });

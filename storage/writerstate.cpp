@@ -117,13 +117,13 @@ void WriterState::refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays)
     rollups->setMinuteOnlyFrom(fold->minuteOnlyFrom(minuteOf(nowNs), minuteRollupDays));
 }
 
-bool WriterState::foldStep(int64_t nowNs, int maxHours, int64_t* hoursFolded, std::string* error)
+bool WriterState::foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error)
 {
     if (connection.exec(dialect.beginWrite(), error) != SQLITE_OK)
         return false;
     bool more = false;
     int64_t folded = 0;
-    const int rc = fold->step(minuteOf(nowNs), maxHours, &more, &folded);
+    const int rc = fold->step(minuteOf(nowNs), &more, &folded);
     if (rc != SQLITE_OK) {
         *error = std::string("folding rollup rows failed: ") + fold->lastError() + " (" + sqlite3_errstr(rc) + ")";
         connection.exec("ROLLBACK");
@@ -131,6 +131,7 @@ bool WriterState::foldStep(int64_t nowNs, int maxHours, int64_t* hoursFolded, st
     }
     if (connection.exec("COMMIT", error) != SQLITE_OK) {
         connection.exec("ROLLBACK");
+        fold->abandon();
         return false;
     }
     *hoursFolded += folded;

@@ -50,9 +50,9 @@ struct WriterState
 
     /// Which hours' spans update minute rows only from now on (rollupfold.h).
     void refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays);
-    /// Folds settled unfolded hours in one transaction of its own (at most
-    /// \a maxHours). Returns whether more remain; false on failure with \a error.
-    bool foldStep(int64_t nowNs, int maxHours, int64_t* hoursFolded, std::string* error);
+    /// One step of folding (RollupFold::step) in a transaction of its own.
+    /// Returns whether more remains; false on failure with \a error.
+    bool foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error);
 
 private:
     int applyLateContent();

@@ -178,6 +178,12 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "\n");
         }
     }
+    // Each round's two runs share the machine's state of the moment (its speed
+    // varies by a third on a shared VM): the median of the rounds' own ratios
+    // is steadier than the ratio of the two medians.
+    std::vector<double> roundRatios;
+    for (size_t r = 0; r < with.size(); ++r)
+        roundRatios.push_back(with[r] / without[r]);
     const double on = median(with), off = median(without);
     const double cpuOn = median(cpuWith), cpuOff = median(cpuWithout);
     std::printf("writer ingest, %lld GenAI spans (%zu batches incl. content logs) generated as traffic of %lld spans/s,"
@@ -187,6 +193,9 @@ int main(int argc, char** argv)
     std::printf(
         "  with rollups:               %8.0f spans/s   writer CPU %.2f s   ratio %.2fx (CPU-time ratio %.2fx)\n", on,
         cpuOn, on / off, cpuOff / cpuOn);
+    std::printf("  median of the rounds' own ratios: %.2fx (lowest %.2fx, highest %.2fx)\n", median(roundRatios),
+        *std::min_element(roundRatios.begin(), roundRatios.end()),
+        *std::max_element(roundRatios.begin(), roundRatios.end()));
     std::printf("  of which folding minute rows into hour and day rows: median %.0f ms\n", median(folds) * 1000);
     std::printf("  peak memory %.0f MiB\n", bench::peakRssMiB());
     return 0;

@@ -5,6 +5,7 @@
 #include "failingpromptsquery.h"
 #include "retention.h"
 #include "rollupfixture.h"
+#include "rollupfold.h"
 #include "rollupranges.h"
 #include "sqldialect.h"
 #include "sqliteconnection.h"
@@ -245,7 +246,8 @@ TEST_F(RollupFixture, AFoldThatFailsChangesNothingAndSaysWhy)
     EXPECT_EQ(db.scalar("SELECT duration_sum_ns FROM rollup_latency_total WHERE grain = 2"), INT64_MAX);
 
     // The hour is marked again and one of its minute rows is corrupt.
-    ASSERT_EQ(queryOnWriter(writer, "INSERT INTO rollup_unfolded VALUES (" + std::to_string(hourOf(kBase)) + ")"), -1);
+    ASSERT_EQ(
+        queryOnWriter(writer, "INSERT INTO rollup_unfolded VALUES (" + std::to_string(hourOf(kBase)) + ", 0)"), -1);
     ASSERT_EQ(queryOnWriter(writer, "UPDATE rollup_latency SET hist = x'ffff' WHERE grain = 1"), -1);
     std::promise<std::string> failed;
     writer.foldNow(kBase + 3 * 60 * kMinute, [&failed](int64_t, std::string e) { failed.set_value(std::move(e)); });
@@ -254,4 +256,49 @@ TEST_F(RollupFixture, AFoldThatFailsChangesNothingAndSaysWhy)
     EXPECT_EQ(db.scalar("SELECT hour FROM rollup_unfolded"), hourOf(kBase)) << "still waiting for a fold";
     EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2"), 3) << "the hour rows as they were";
     writer.stop();
+}
+
+TEST_F(RollupFixture, AnHourChangedBetweenTwoFoldStepsKeepsItsMarkUntilFoldedAgain)
+{
+    {
+        TelemetryWriter writer(options());
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        auto batch = std::make_shared<IngestBatch>();
+        batch->spans = { span(1, kBase - 28 * kMinute, 1'000'000), span(2, kBase - 20 * kMinute, 2'000'000) };
+        ASSERT_TRUE(store(writer, batch).committed);
+        writer.stop();
+    }
+    const int64_t hour = hourOf(kBase - 28 * kMinute);
+    SqliteConnection c;
+    std::string error;
+    ASSERT_TRUE(c.open(path(), SqliteConnection::Mode::ReadWrite, SqliteDialect(), false, &error)) << error;
+    RollupFold fold(c.handle(), SqliteDialect());
+    ASSERT_TRUE(fold.valid());
+    const auto step = [&](int64_t* folded) {
+        bool more = false;
+        EXPECT_EQ(c.exec("BEGIN IMMEDIATE"), SQLITE_OK);
+        EXPECT_EQ(fold.step(minuteOf(kBase) + 120, &more, folded), SQLITE_OK) << fold.lastError();
+        EXPECT_EQ(c.exec("COMMIT"), SQLITE_OK);
+        return more;
+    };
+    int64_t folded = 0;
+    ASSERT_TRUE(step(&folded));
+    test::DbProbe db(path());
+    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2"), 2);
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_prompt WHERE grain = 2"), 0) << "one table per step";
+
+    // A commit for the hour between two steps (as the writer's would).
+    ASSERT_EQ(c.exec("INSERT INTO rollup_unfolded (hour, generation) VALUES (" + std::to_string(hour)
+                  + ", 0) ON CONFLICT (hour) DO UPDATE SET generation = generation + 1"),
+        SQLITE_OK);
+    for (int steps = 1; steps < 12; ++steps) // six tables for the hour, six for its day
+        ASSERT_TRUE(step(&folded));
+    EXPECT_EQ(folded, 0) << "the hour changed during its fold";
+    EXPECT_EQ(db.scalar("SELECT generation FROM rollup_unfolded WHERE hour = " + std::to_string(hour)), 1);
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_prompt WHERE grain = 3"), 1) << "the day was folded meanwhile";
+
+    while (step(&folded)) { } // the same hour again, from its first table
+    EXPECT_EQ(folded, 1);
+    EXPECT_EQ(db.count("rollup_unfolded"), 0);
 }
