@@ -171,6 +171,78 @@ std::string LatencyHistogram::encode() const
     return out;
 }
 
+namespace {
+
+/// Reads the encoded pairs of one histogram one at a time, checked as decode() checks them.
+class EncodedReader
+{
+public:
+    explicit EncodedReader(std::string_view in)
+        : m_in(in)
+    {
+    }
+    /// Moves to the next pair; false at the end or (with malformed() set) on bad input.
+    bool next()
+    {
+        if (m_in.empty())
+            return false;
+        uint64_t delta = 0, zigzag = 0;
+        if (!getVarint(m_in, &delta) || !getVarint(m_in, &zigzag) || delta > latency::kBucketCount
+            || (m_started && delta == 0)) {
+            m_malformed = true;
+            return false;
+        }
+        bucket += static_cast<int>(delta);
+        if (bucket >= latency::kBucketCount) {
+            m_malformed = true;
+            return false;
+        }
+        count = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+        m_started = true;
+        return true;
+    }
+    bool malformed() const { return m_malformed; }
+
+    int bucket = 0;
+    int64_t count = 0;
+
+private:
+    std::string_view m_in;
+    bool m_started = false;
+    bool m_malformed = false;
+};
+
+} // namespace
+
+bool LatencyHistogram::mergeEncodedPair(std::string_view a, std::string_view b, std::string* out)
+{
+    out->clear();
+    EncodedReader x(a), y(b);
+    bool hasX = x.next(), hasY = y.next();
+    int previous = 0;
+    while (hasX || hasY) {
+        int bucket;
+        int64_t count;
+        if (hasX && (!hasY || x.bucket < y.bucket)) {
+            bucket = x.bucket, count = x.count;
+            hasX = x.next();
+        } else if (!hasX || y.bucket < x.bucket) {
+            bucket = y.bucket, count = y.count;
+            hasY = y.next();
+        } else {
+            bucket = x.bucket, count = x.count + y.count;
+            hasX = x.next();
+            hasY = y.next();
+        }
+        if (count == 0)
+            continue;
+        putVarint(*out, static_cast<uint64_t>(bucket - previous));
+        putVarint(*out, (static_cast<uint64_t>(count) << 1) ^ static_cast<uint64_t>(count >> 63));
+        previous = bucket;
+    }
+    return !x.malformed() && !y.malformed();
+}
+
 bool LatencyHistogram::decode(std::string_view encoded, LatencyHistogram* out)
 {
     out->m_buckets.clear();
@@ -199,13 +271,14 @@ std::string_view blobArg(sqlite3_value* v)
 
 void histMerge(sqlite3_context* context, int, sqlite3_value** args)
 {
-    LatencyHistogram merged;
-    if (!LatencyHistogram::decode(blobArg(args[0]), &merged) || !merged.mergeEncoded(blobArg(args[1]))) {
+    // Every rollup upsert of a latency row runs this: merge the encoded
+    // streams directly, into a buffer that is reused.
+    thread_local std::string merged;
+    if (!LatencyHistogram::mergeEncodedPair(blobArg(args[0]), blobArg(args[1]), &merged)) {
         sqlite3_result_error(context, "hist_merge: malformed latency histogram", -1);
         return;
     }
-    const std::string encoded = merged.encode();
-    sqlite3_result_blob(context, encoded.data(), static_cast<int>(encoded.size()), SQLITE_TRANSIENT);
+    sqlite3_result_blob(context, merged.data(), static_cast<int>(merged.size()), SQLITE_TRANSIENT);
 }
 
 // hist_sum(h): the aggregate form, for folding many rows into one.

@@ -55,6 +55,9 @@ public:
     /// correction delta and cancel out when merged.
     std::string encode() const;
     static bool decode(std::string_view encoded, LatencyHistogram* out);
+    /// encode() of the merge of two encoded histograms, without decoding them
+    /// first; false when either is malformed.
+    static bool mergeEncodedPair(std::string_view a, std::string_view b, std::string* out);
 
 private:
     std::vector<std::pair<int, int64_t>> m_buckets;

@@ -65,6 +65,34 @@ TEST(LatencyHistogram, EncodingRoundTripsAndNegativeDeltasCancel)
     EXPECT_FALSE(LatencyHistogram::decode(std::string("\xff\xff", 2), &back));
 }
 
+TEST(LatencyHistogram, MergingEncodedStreamsEqualsMergingDecodedHistograms)
+{
+    std::mt19937_64 rng(17);
+    const auto random = [&rng] {
+        LatencyHistogram h;
+        const int n = std::uniform_int_distribution<int>(0, 40)(rng);
+        for (int i = 0; i < n; ++i)
+            h.addBucket(std::uniform_int_distribution<int>(0, latency::kBucketCount - 1)(rng),
+                std::uniform_int_distribution<int64_t>(-3, 1'000'000)(rng));
+        return h;
+    };
+    std::string merged;
+    for (int trial = 0; trial < 2000; ++trial) {
+        const LatencyHistogram a = random();
+        LatencyHistogram b = random();
+        if (trial % 5 == 0) // corrections that cancel buckets out
+            for (const auto& [bucket, count] : a.buckets())
+                b.addBucket(bucket, -count);
+        LatencyHistogram expected = a;
+        expected.merge(b);
+        ASSERT_TRUE(LatencyHistogram::mergeEncodedPair(a.encode(), b.encode(), &merged));
+        ASSERT_EQ(merged, expected.encode());
+    }
+    EXPECT_FALSE(LatencyHistogram::mergeEncodedPair(std::string("\xff\xff", 2), std::string(), &merged));
+    EXPECT_FALSE(LatencyHistogram::mergeEncodedPair(std::string(), std::string("\x02\x02\x00\x02", 4), &merged))
+        << "a bucket twice";
+}
+
 TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpansOnceTheirHoursAreFolded)
 {
     TelemetryWriter writer(options());
