@@ -190,8 +190,12 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
     Retention retention(m_options.retention);
     RetentionReport round;
     bool retaining = false;
+    // Rounds fold ended hours' rollup rows, then retain; folding goes on when
+    // retention is off (queries of long ranges rely on it).
     const bool retentionOn = m_options.retention.intervalSeconds > 0;
-    const auto interval = std::chrono::seconds(std::max<int64_t>(1, m_options.retention.intervalSeconds));
+    const bool roundsOn = retentionOn || (m_options.maintainRollups && m_options.foldIntervalSeconds > 0);
+    const auto interval = std::chrono::seconds(
+        std::max<int64_t>(1, retentionOn ? m_options.retention.intervalSeconds : m_options.foldIntervalSeconds));
     auto nextRound = std::chrono::steady_clock::now() + interval;
     auto roundStarted = nextRound;
     for (;;) {
@@ -199,8 +203,8 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         {
             std::unique_lock lock(m_mutex);
             const auto ready = [this] { return m_stopping || !m_ingest.empty() || !m_jobs.empty(); };
-            // A retention round in progress goes on between commits without waiting.
-            if (!retentionOn)
+            // A round in progress goes on between commits without waiting.
+            if (!roundsOn)
                 m_wake.wait(lock, ready);
             else if (!retaining)
                 m_wake.wait_until(lock, nextRound, ready);
@@ -229,7 +233,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
             job(m_state->connection);
             checkpointIfNeeded(); // jobs write too, and only this policy checkpoints
         }
-        if (!retaining && retentionOn && std::chrono::steady_clock::now() >= nextRound) {
+        if (!retaining && roundsOn && std::chrono::steady_clock::now() >= nextRound) {
             retention.beginRound(systemNowNs());
             round = {};
             retaining = true;
@@ -237,7 +241,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
             nextRound = roundStarted + interval;
         }
         if (retaining) {
-            retaining = retentionStep(retention, round);
+            retaining = retentionStep(retention, round, retentionOn);
             checkpointIfNeeded();
             // A round never outlives its interval: rows that keep arriving
             // already expired (clock bugs) must not keep it, and "now", frozen.

@@ -27,13 +27,17 @@ struct WriterOptions
     QString path; ///< telemetry.db
     bool synchronousFull = true; ///< PRAGMA synchronous=FULL: an answered span survives power loss
     size_t maxQueuedItems = 262144; ///< spans + log records + points waiting; beyond → QueueFull (429)
-    size_t maxQueuedBytes = 224u << 20; ///< approximate decoded bytes waiting; beyond → QueueFull (limits/memory_cap_mb)
+    size_t maxQueuedBytes
+        = 224u << 20; ///< approximate decoded bytes waiting; beyond → QueueFull (limits/memory_cap_mb)
     size_t maxItemsPerCommit = 16384; ///< group commit size cap
     size_t dedupWindow = 500000; ///< recent (trace id, span id) pairs remembered against retries
     int walCheckpointPages = 1000; ///< WAL pages after which a commit is followed by a passive checkpoint
     int walRestartPages = 4096; ///< WAL pages after which the writer waits for readers and restarts the WAL
     RetentionOptions retention;
     bool maintainRollups = true; ///< off only to measure what rollups cost (ingest benchmark)
+    /// How often ended hours are folded into hour and day rollup rows when
+    /// retention rounds (which fold too) are off; 0: only by foldNow().
+    int64_t foldIntervalSeconds = 60;
     /// Identifies prompts from content that arrives in log records; null: no join.
     PromptIdentifier promptIdentifier;
     size_t promptJoinCapacity = 200000; ///< spans and content entries remembered for the join
@@ -147,7 +151,8 @@ private:
     void finishPurge(const std::shared_ptr<TenantPurge>& purge, const PurgeDone& done, int attempt);
     void commitGroup(std::vector<Pending>& group);
     void checkpointIfNeeded();
-    bool retentionStep(Retention& retention, RetentionReport& report);
+    /// Folds, then (when \a retain) deletes, one bounded step; true while more remains.
+    bool retentionStep(Retention& retention, RetentionReport& report, bool retain = true);
     /// Logs a finished round (and keeps it in the statistics when it deleted anything).
     void reportRetentionRound(const RetentionReport& round);
     bool writeTransaction(

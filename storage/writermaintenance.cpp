@@ -10,7 +10,6 @@
 
 namespace spanlight {
 
-
 void TelemetryWriter::checkpointIfNeeded()
 {
     State& st = *m_state;
@@ -35,7 +34,7 @@ void TelemetryWriter::checkpointIfNeeded()
     }
 }
 
-bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& report)
+bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& report, bool retain)
 {
     WriterState& st = *m_state;
     std::string error;
@@ -49,6 +48,8 @@ bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& repor
         if (foldMore)
             return true;
     }
+    if (!retain)
+        return false;
     if (st.connection.exec(st.dialect.beginWrite(), &error) != SQLITE_OK) {
         report.error = error;
         return false;

@@ -88,6 +88,7 @@ RunResult writeAll(
     options.maintainRollups = rollups;
     options.promptIdentifier = contentPromptIdentifier(false);
     options.retention.intervalSeconds = 0;
+    options.foldIntervalSeconds = 0; // folded at the end, timed
     TelemetryWriter writer(options);
     std::string error;
     if (!writer.start(&error)) {

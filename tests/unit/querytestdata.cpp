@@ -130,6 +130,7 @@ WriterOptions QueryDb::writerOptions() const
     WriterOptions o;
     o.path = path();
     o.retention = retention;
+    o.foldIntervalSeconds = 0; // folded by fold() only, like retention by retain()
     return o;
 }
 

@@ -27,6 +27,7 @@ struct RollupFixture : ::testing::Test
         WriterOptions o;
         o.path = path();
         o.retention.minuteRollupDays = 100 * 366;
+        o.foldIntervalSeconds = 0; // folded by fold() only
         return o;
     }
 

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <random>
 #include <sqlite3.h>
+#include <thread>
 
 using namespace spanlight;
 using namespace spanlight::test;
@@ -301,4 +302,26 @@ TEST_F(RollupFixture, AnHourChangedBetweenTwoFoldStepsKeepsItsMarkUntilFoldedAga
     while (step(&folded)) { } // the same hour again, from its first table
     EXPECT_EQ(folded, 1);
     EXPECT_EQ(db.count("rollup_unfolded"), 0);
+}
+
+TEST_F(RollupFixture, HoursAreFoldedInRoundsAlsoWhenRetentionIsOff)
+{
+    WriterOptions o = options();
+    o.retention.intervalSeconds = 0;
+    o.foldIntervalSeconds = 1;
+    TelemetryWriter writer(o);
+    std::string error;
+    ASSERT_TRUE(writer.start(&error)) << error;
+    auto batch = std::make_shared<IngestBatch>();
+    batch->spans = { span(1, systemNowNs() - 3 * 60 * kMinute, 1'000'000) };
+    ASSERT_TRUE(store(writer, batch).committed);
+    ASSERT_EQ(queryOnWriter(writer, "SELECT COUNT(*) FROM rollup_unfolded"), 1);
+    // The first round starts a second after the writer did; allow a slow machine ten.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (queryOnWriter(writer, "SELECT COUNT(*) FROM rollup_unfolded") != 0
+        && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(queryOnWriter(writer, "SELECT COUNT(*) FROM rollup_unfolded"), 0) << "no round folded the hour";
+    EXPECT_EQ(queryOnWriter(writer, "SELECT SUM(spans) FROM rollup_latency WHERE grain = 3"), 1);
+    writer.stop();
 }

@@ -233,6 +233,7 @@ std::unique_ptr<TelemetryWriter> startWriter(const QString& path, int64_t stepRo
     WriterOptions options;
     options.path = path;
     options.retention.intervalSeconds = 0; // the data is dated: no retention rounds
+    options.foldIntervalSeconds = 0; // folded by foldFirstDay() only
     options.retention.stepRows = stepRows;
     options.retention.minuteRollupDays = 100 * 366; // every hour's spans update minute rows only
     auto writer = std::make_unique<TelemetryWriter>(options);
