@@ -66,9 +66,7 @@ void Retention::beginRound(int64_t nowNs)
 
 bool Retention::overSize(sqlite3* db) const
 {
-    const int64_t used
-        = (scalar(db, "PRAGMA page_count") - scalar(db, "PRAGMA freelist_count")) * scalar(db, "PRAGMA page_size");
-    return used > m_options.rawMaxBytes;
+    return scalar(db, SqliteDialect().usedBytes()) > m_options.rawMaxBytes;
 }
 
 int64_t Retention::deleteSpans(sqlite3* db, bool bySize)
@@ -177,7 +175,7 @@ bool Retention::step(sqlite3* db, RetentionReport* report)
     const int64_t rollups = deleteRollups(db);
     report->rollupRowsDeleted += rollups;
     // Give freed pages back to the file system a little at a time.
-    Statement vacuum(db, "PRAGMA incremental_vacuum(2000)");
+    Statement vacuum(db, SqliteDialect().releaseFreePages());
     while (vacuum.valid() && sqlite3_step(vacuum.get()) == SQLITE_ROW) { }
     return spans + index + logs + points + rollups > 0;
 }

@@ -111,8 +111,10 @@ public:
     virtual std::string purgeDictEntry() const = 0; ///< kind, value of id ?1
     virtual std::string purgeDeleteDictEntry() const = 0; ///< id ?1
     virtual std::string purgeDeleteTenantRow() const = 0; ///< tenants row ?1
-    /// Gives a bounded number of freed pages back to the file system.
-    virtual std::string purgeReleasePages() const = 0;
+    /// Gives a bounded number of freed pages back to the file system (purges and retention).
+    virtual std::string releaseFreePages() const = 0;
+    /// The bytes of the database file that hold data (free pages not counted).
+    virtual std::string usedBytes() const = 0;
 
     // Folding minute rollup rows into hour and day rows (docs/rollups.md
     // "Folding"): sqldialectfold.cpp.
@@ -193,7 +195,8 @@ public:
     std::string purgeDictEntry() const override;
     std::string purgeDeleteDictEntry() const override;
     std::string purgeDeleteTenantRow() const override;
-    std::string purgeReleasePages() const override;
+    std::string releaseFreePages() const override;
+    std::string usedBytes() const override;
 
     std::string markHourUnfolded() const override;
     std::string unfoldedHours() const override;

@@ -262,9 +262,15 @@ std::string SqliteDialect::purgeDeleteTenantRow() const
     return "DELETE FROM tenants WHERE tenant_id = ?1";
 }
 
-std::string SqliteDialect::purgeReleasePages() const
+std::string SqliteDialect::releaseFreePages() const
 {
     return "PRAGMA incremental_vacuum(2000)";
+}
+
+std::string SqliteDialect::usedBytes() const
+{
+    return "SELECT (p.page_count - f.freelist_count) * s.page_size"
+           " FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s";
 }
 
 } // namespace spanlight

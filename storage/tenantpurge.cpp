@@ -73,7 +73,7 @@ int TenantPurge::step(sqlite3* db, const SqlDialect& dialect)
     if (rc != SQLITE_OK)
         return rc;
     // Deleted pages are zeroed (secure_delete); give some back to the file system.
-    PurgeStatement release(db, dialect.purgeReleasePages());
+    PurgeStatement release(db, dialect.releaseFreePages());
     release.run();
     return release.rc();
 }
