@@ -6,7 +6,6 @@
 #include <QtGlobal>
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <unordered_set>
@@ -20,26 +19,6 @@ int64_t systemNowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// Loads the identities of the most recent spans, so a batch retried across a
-// restart (stored, but the answer was lost in the crash) is still recognised.
-void preloadDedupWindow(sqlite3* db, DedupWindow& window)
-{
-    Statement recent(db,
-        "SELECT trace_id, span_id FROM spans WHERE id > (SELECT COALESCE(MAX(id), 0) FROM spans) - "
-            + std::to_string(window.capacity()) + " ORDER BY id");
-    if (!recent.valid())
-        return;
-    while (sqlite3_step(recent.get()) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(recent.get(), 0) != 16 || sqlite3_column_bytes(recent.get(), 1) != 8)
-            continue;
-        TraceId trace;
-        SpanId span;
-        std::memcpy(trace.data(), sqlite3_column_blob(recent.get(), 0), 16);
-        std::memcpy(span.data(), sqlite3_column_blob(recent.get(), 1), 8);
-        window.insert(trace, span);
-    }
 }
 
 } // namespace
@@ -182,7 +161,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         },
         &state->walFrames);
     state->dedup = std::make_unique<DedupWindow>(m_options.dedupWindow);
-    preloadDedupWindow(state->connection.handle(), *state->dedup);
+    state->preloadDedupWindow();
     m_state = std::move(state);
     opened->set_value({});
 

@@ -1,5 +1,6 @@
 #include "writerstate.h"
 
+#include <cstring>
 #include <sqlite3.h>
 
 namespace spanlight {
@@ -110,6 +111,24 @@ int WriterState::applyLateContent()
 void WriterState::committed()
 {
     inserter->transactionCommitted();
+}
+
+void WriterState::preloadDedupWindow()
+{
+    Statement recent(connection.handle(),
+        "SELECT trace_id, span_id FROM spans WHERE id > (SELECT COALESCE(MAX(id), 0) FROM spans) - "
+            + std::to_string(dedup->capacity()) + " ORDER BY id");
+    if (!recent.valid())
+        return;
+    while (sqlite3_step(recent.get()) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(recent.get(), 0) != 16 || sqlite3_column_bytes(recent.get(), 1) != 8)
+            continue;
+        TraceId trace;
+        SpanId span;
+        std::memcpy(trace.data(), sqlite3_column_blob(recent.get(), 0), 16);
+        std::memcpy(span.data(), sqlite3_column_blob(recent.get(), 1), 8);
+        dedup->insert(trace, span);
+    }
 }
 
 void WriterState::refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays)

@@ -48,6 +48,10 @@ struct WriterState
     void committed();
     void rolledBack();
 
+    /// Loads the identities of the most recent spans into the dedup window, so a
+    /// batch retried across a restart (stored, but the answer was lost in the
+    /// crash) is still recognised.
+    void preloadDedupWindow();
     /// Which hours' spans update minute rows only from now on (rollupfold.h).
     void refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays);
     /// One step of folding (RollupFold::step) in a transaction of its own.
