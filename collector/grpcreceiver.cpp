@@ -137,34 +137,39 @@ public:
 
     void OnReadDone(bool ok) override
     {
-        // Whatever happens below, this call's message is read and will be decoded before we return.
-        struct SlotRelease
-        {
-            ExportReactor* self;
-            ~SlotRelease() { self->releaseSlot(); }
-        } slot { this };
         if (!ok) {
+            releaseSlot();
             Finish(m_context->IsCancelled()
                     ? grpc::Status(grpc::StatusCode::CANCELLED, "no request message within the body timeout")
                     : grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the call carried no request message"));
             return;
         }
         const std::optional<Signal> signal = exportSignal(m_context->method());
+        IngestAuthDecision auth;
+        ByteReservation receiving;
+        bool claimed = false;
+        if (signal) {
+            ++m_pipeline.stats().grpcRequests;
+            // Checked before decoding: a refused request costs no decoding work.
+            auth = m_pipeline.authenticate(
+                metadataValue(m_context, "authorization"), metadataValue(m_context, "x-spanlight-key"));
+            if (auth.allowed)
+                claimed = m_pipeline.reserveReceiving(static_cast<int64_t>(m_request.Length()), &receiving);
+        }
+        // The message is read and its bytes are in the receive budget (or the
+        // call is refused): the slot goes before any answer, so the client's
+        // next call never finds it still taken.
+        releaseSlot();
         if (!signal) {
             m_pipeline.stats().reject(RejectReason::NotFound);
             Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method " + m_context->method()));
             return;
         }
-        ++m_pipeline.stats().grpcRequests;
-        // Checked before decoding: a refused request costs no decoding work.
-        IngestAuthDecision auth = m_pipeline.authenticate(
-            metadataValue(m_context, "authorization"), metadataValue(m_context, "x-spanlight-key"));
         if (!auth.allowed) {
             Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, auth.reason));
             return;
         }
-        ByteReservation receiving;
-        if (!m_pipeline.reserveReceiving(static_cast<int64_t>(m_request.Length()), &receiving)) {
+        if (!claimed) {
             finishWith(
                 { IngestStatus::Overloaded, "the collector is receiving too much data at once; retry later", 0, {} });
             return;
