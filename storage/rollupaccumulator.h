@@ -63,7 +63,7 @@ struct SpanFacts
 
 /// Pre-aggregates one transaction's spans in memory (DESIGN.md rule 7) and
 /// writes them as upserts into the rollup tables, inside the same transaction
-/// as the spans. Spans of hours from minuteOnlyFrom() on update minute rows
+/// as the spans. Spans of hours from setMinuteOnlyFrom() on update minute rows
 /// only and mark their hour unfolded (folded into hour and day rows later,
 /// rollupfold.h); older ones, whose minute rows retention may have removed,
 /// update every grain at once.
@@ -76,7 +76,6 @@ public:
     /// The first hour (unix minute) whose spans update minute rows only.
     /// Default: none, every grain is written (re-pricing, tenant purge).
     void setMinuteOnlyFrom(int64_t minute) { m_minuteOnlyFrom = minute; }
-    int64_t minuteOnlyFrom() const { return m_minuteOnlyFrom; }
 
     void addSpan(const SpanFacts& span);
     /// Moves a stored span's share of the prompt rollups from its current
