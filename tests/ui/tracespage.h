@@ -97,6 +97,11 @@ struct TracesPage : ::testing::Test
         view->filterEdit()->setText(filter);
         view->applyFilter();
         EXPECT_TRUE(view->filterError().isEmpty()) << view->filterError().toStdString();
+        return pageThroughAll(paused);
+    }
+    /// Pages through every match of the current search; returns the rowids in table order.
+    std::vector<int64_t> pageThroughAll(bool* paused = nullptr)
+    {
         for (int guard = 0; guard < 10000 && waitIdle() && !view->model()->exhausted(); ++guard) {
             if (view->model()->paused()) {
                 if (paused)
@@ -111,9 +116,9 @@ struct TracesPage : ::testing::Test
             ids.push_back(view->model()->span(r).rowId);
         return ids;
     }
-    std::vector<int64_t> sqlIds(const std::string& where) const
+    std::vector<int64_t> sqlIds(const std::string& where) const { return sqlIds(where, context().range()); }
+    static std::vector<int64_t> sqlIds(const std::string& where, const TimeRange& range)
     {
-        const TimeRange range = context().range();
         const std::string sql = "SELECT id FROM spans WHERE start_ns >= " + std::to_string(range.fromMinute * kMinuteNs)
             + " AND start_ns < " + std::to_string(range.toMinute * kMinuteNs) + where
             + " ORDER BY start_ns DESC, id DESC"; // the table's order: newest start first
