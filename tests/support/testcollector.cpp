@@ -87,6 +87,35 @@ std::string DbProbe::integrityCheck()
     return text("PRAGMA integrity_check");
 }
 
+WriteOutcome storeAndWait(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)
+{
+    std::promise<WriteOutcome> done;
+    auto outcome = done.get_future();
+    const TelemetryWriter::Admission admission
+        = writer.submit(std::move(batch), [&done](const WriteOutcome& o) { done.set_value(o); });
+    if (admission != TelemetryWriter::Admission::Accepted) {
+        WriteOutcome refused;
+        refused.error = admission == TelemetryWriter::Admission::QueueFull ? "the writer refused the batch: queue full"
+                                                                           : "the writer refused the batch: stopped";
+        return refused;
+    }
+    return outcome.get();
+}
+
+FoldOutcome foldAndWait(TelemetryWriter& writer, int64_t nowNs)
+{
+    std::promise<FoldOutcome> done;
+    writer.foldNow(nowNs, [&done](int64_t hours, std::string error) { done.set_value({ hours, std::move(error) }); });
+    return done.get_future().get();
+}
+
+RetentionReport retainAndWait(TelemetryWriter& writer, int64_t nowNs)
+{
+    std::promise<RetentionReport> done;
+    writer.retainNow(nowNs, [&done](const RetentionReport& report) { done.set_value(report); });
+    return done.get_future().get();
+}
+
 int64_t queryOnWriter(TelemetryWriter& writer, const std::string& sql)
 {
     std::promise<int64_t> done;

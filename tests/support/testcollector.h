@@ -56,6 +56,21 @@ private:
     sqlite3* m_db = nullptr;
 };
 
+/// Submits \a batch and waits for its transaction. A batch the writer refuses
+/// (queue full, stopped) comes back not committed, with the reason as its error,
+/// instead of waiting for a completion that never comes.
+WriteOutcome storeAndWait(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch);
+
+struct FoldOutcome
+{
+    int64_t hoursFolded = 0;
+    std::string error; ///< why folding failed; empty when it did not
+};
+/// TelemetryWriter::foldNow, waited for.
+FoldOutcome foldAndWait(TelemetryWriter& writer, int64_t nowNs);
+/// TelemetryWriter::retainNow, waited for.
+RetentionReport retainAndWait(TelemetryWriter& writer, int64_t nowNs);
+
 /// Runs \a sql on the writer's own connection (a maintenance command), waits,
 /// and returns the first column of its first row (-1 when there is none).
 int64_t queryOnWriter(TelemetryWriter& writer, const std::string& sql);

@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "telemetrywriter.h"
+#include "testcollector.h"
 
 #include "opentelemetry/proto/common/v1/common.pb.h"
 
@@ -40,14 +41,7 @@ bool CliDb::write(std::vector<SpanRecord> spans, std::vector<LogRow> logs)
     for (const auto& b : { batch, logBatch }) {
         if (b->itemCount() == 0)
             continue;
-        std::promise<WriteOutcome> done;
-        auto outcome = done.get_future();
-        if (writer.submit(b, [&done](const WriteOutcome& o) { done.set_value(o); })
-            != TelemetryWriter::Admission::Accepted) {
-            ADD_FAILURE() << "the writer refused a batch";
-            return false;
-        }
-        const WriteOutcome o = outcome.get();
+        const WriteOutcome o = storeAndWait(writer, b);
         if (!o.committed) {
             ADD_FAILURE() << o.error;
             return false;

@@ -2,6 +2,7 @@
 
 #include "otlpconvert.h"
 #include "sqldialect.h"
+#include "testcollector.h"
 #include "testpayloads.h"
 
 #include <algorithm>
@@ -157,14 +158,7 @@ void QueryDb::stopWriter()
 
 bool QueryDb::store(std::shared_ptr<IngestBatch> batch)
 {
-    std::promise<WriteOutcome> done;
-    auto outcome = done.get_future();
-    if (m_writer->submit(batch, [&done](const WriteOutcome& o) { done.set_value(o); })
-        != TelemetryWriter::Admission::Accepted) {
-        ADD_FAILURE() << "the writer refused a batch";
-        return false;
-    }
-    const WriteOutcome o = outcome.get();
+    const WriteOutcome o = storeAndWait(*m_writer, std::move(batch));
     EXPECT_TRUE(o.committed) << o.error;
     return o.committed;
 }
@@ -227,10 +221,7 @@ bool QueryDb::retain(int64_t nowNs)
 {
     if (!startWriter())
         return false;
-    std::promise<RetentionReport> done;
-    auto report = done.get_future();
-    m_writer->retainNow(nowNs, [&done](const RetentionReport& r) { done.set_value(r); });
-    const RetentionReport r = report.get();
+    const RetentionReport r = retainAndWait(*m_writer, nowNs);
     EXPECT_TRUE(r.error.empty()) << r.error;
     return r.error.empty();
 }
@@ -239,12 +230,9 @@ int64_t QueryDb::fold(int64_t nowNs)
 {
     if (!startWriter())
         return -1;
-    std::promise<std::pair<int64_t, std::string>> done;
-    auto report = done.get_future();
-    m_writer->foldNow(nowNs, [&done](int64_t hours, std::string error) { done.set_value({ hours, error }); });
-    const auto [hours, error] = report.get();
-    EXPECT_TRUE(error.empty()) << error;
-    return error.empty() ? hours : -1;
+    const FoldOutcome folded = foldAndWait(*m_writer, nowNs);
+    EXPECT_TRUE(folded.error.empty()) << folded.error;
+    return folded.error.empty() ? folded.hoursFolded : -1;
 }
 
 sqlite3* QueryDb::db()

@@ -54,11 +54,8 @@ TEST(Repricer, RawSpansAndRollupOnlyHistoryGetTheNewPrices)
             batch->spans.push_back(
                 pricedSpan(i, kNow - 2 * kDay + int64_t(i) * 1'000'000'000, i % 2 ? "acme" : "globex"));
         batch->spans[99].flags |= kFlagClientCost; // a client's own cost is never replaced
-        std::promise<void> stored, retained;
-        writer.submit(batch, [&](const WriteOutcome&) { stored.set_value(); });
-        stored.get_future().get();
-        writer.retainNow(kNow, [&](const RetentionReport&) { retained.set_value(); });
-        retained.get_future().get();
+        ASSERT_TRUE(test::storeAndWait(writer, batch).committed);
+        EXPECT_EQ(test::retainAndWait(writer, kNow).error, "");
     }
 
     RepriceRequest request;

@@ -49,21 +49,6 @@ struct RetentionFixture : ::testing::Test
         return batch;
     }
 
-    static void store(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)
-    {
-        std::promise<bool> done;
-        auto future = done.get_future();
-        writer.submit(batch, [&done](const WriteOutcome& o) { done.set_value(o.committed); });
-        ASSERT_TRUE(future.get());
-    }
-
-    static RetentionReport retain(TelemetryWriter& writer, int64_t nowNs)
-    {
-        std::promise<RetentionReport> done;
-        auto future = done.get_future();
-        writer.retainNow(nowNs, [&done](const RetentionReport& r) { done.set_value(r); });
-        return future.get();
-    }
 };
 
 } // namespace
@@ -73,11 +58,11 @@ TEST_F(RetentionFixture, AgeLimitNeverDeletesUnexpiredSpans)
     TelemetryWriter writer(options());
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    store(writer, spans(0, 3000, kNow - 8 * kDay)); // expired
-    store(writer, spans(3000, 2000, kNow - 1 * kDay)); // kept
-    store(writer, spans(5000, 10, kNow - 9 * kDay)); // expired, but arrived after kept spans
-    store(writer, spans(5010, 500, kNow - 2 * kHour)); // kept
-    const RetentionReport report = retain(writer, kNow);
+    ASSERT_TRUE(test::storeAndWait(writer, spans(0, 3000, kNow - 8 * kDay)).committed); // expired
+    ASSERT_TRUE(test::storeAndWait(writer, spans(3000, 2000, kNow - 1 * kDay)).committed); // kept
+    ASSERT_TRUE(test::storeAndWait(writer, spans(5000, 10, kNow - 9 * kDay)).committed); // expired, but arrived after kept spans
+    ASSERT_TRUE(test::storeAndWait(writer, spans(5010, 500, kNow - 2 * kHour)).committed); // kept
+    const RetentionReport report = test::retainAndWait(writer, kNow);
     writer.stop();
 
     EXPECT_TRUE(report.error.empty()) << report.error;
@@ -104,10 +89,10 @@ TEST_F(RetentionFixture, RollupsExpireByGrain)
     TelemetryWriter writer(options());
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    store(writer, spans(0, 10, kNow - 20 * kDay)); // minute rows expire, hour/day rows stay
-    store(writer, spans(10, 10, kNow - 401 * kDay)); // every grain expires
-    store(writer, spans(20, 10, kNow - kHour)); // everything stays
-    retain(writer, kNow);
+    ASSERT_TRUE(test::storeAndWait(writer, spans(0, 10, kNow - 20 * kDay)).committed); // minute rows expire, hour/day rows stay
+    ASSERT_TRUE(test::storeAndWait(writer, spans(10, 10, kNow - 401 * kDay)).committed); // every grain expires
+    ASSERT_TRUE(test::storeAndWait(writer, spans(20, 10, kNow - kHour)).committed); // everything stays
+    test::retainAndWait(writer, kNow);
     writer.stop();
 
     test::DbProbe db(options().path);
@@ -124,8 +109,8 @@ TEST_F(RetentionFixture, SizeLimitRemovesOldestRawRowsFirst)
         TelemetryWriter writer(o);
         std::string error;
         ASSERT_TRUE(writer.start(&error)) << error;
-        store(writer, spans(0, 4000, kNow - kHour));
-        store(writer, spans(4000, 4000, kNow - kHour / 2));
+        ASSERT_TRUE(test::storeAndWait(writer, spans(0, 4000, kNow - kHour)).committed);
+        ASSERT_TRUE(test::storeAndWait(writer, spans(4000, 4000, kNow - kHour / 2)).committed);
         writer.stop();
         test::DbProbe db(o.path);
         fullBytes = db.scalar("PRAGMA page_count") * db.scalar("PRAGMA page_size");
@@ -136,7 +121,7 @@ TEST_F(RetentionFixture, SizeLimitRemovesOldestRawRowsFirst)
     TelemetryWriter writer(o);
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    const RetentionReport report = retain(writer, kNow);
+    const RetentionReport report = test::retainAndWait(writer, kNow);
     writer.stop();
 
     EXPECT_TRUE(report.bySize);

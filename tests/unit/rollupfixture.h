@@ -4,6 +4,7 @@
 
 #include "rollupaccumulator.h"
 #include "telemetrywriter.h"
+#include "testcollector.h"
 
 #include <QTemporaryDir>
 #include <future>
@@ -33,21 +34,9 @@ struct RollupFixture : ::testing::Test
 
     static int64_t fold(TelemetryWriter& writer, int64_t nowNs)
     {
-        std::promise<std::pair<int64_t, std::string>> done;
-        auto future = done.get_future();
-        writer.foldNow(nowNs, [&done](int64_t hours, std::string error) { done.set_value({ hours, error }); });
-        const auto [hours, error] = future.get();
-        EXPECT_EQ(error, "");
-        return hours;
-    }
-
-    static WriteOutcome store(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)
-    {
-        std::promise<WriteOutcome> done;
-        auto future = done.get_future();
-        EXPECT_EQ(writer.submit(batch, [&done](const WriteOutcome& o) { done.set_value(o); }),
-            TelemetryWriter::Admission::Accepted);
-        return future.get();
+        const FoldOutcome folded = foldAndWait(writer, nowNs);
+        EXPECT_EQ(folded.error, "");
+        return folded.hoursFolded;
     }
 
     static SpanRecord span(uint8_t n, int64_t startNs, int64_t durationNs)

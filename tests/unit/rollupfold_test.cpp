@@ -74,13 +74,15 @@ TEST(RollupRanges, UnfoldedHoursAreReadFromMinuteRowsAndTheRestFromTheCoarsest)
             ASSERT_LT(p.fromSlot, p.toSlot);
             ASSERT_EQ(slotOf(p.grain, p.fromSlot), p.fromSlot);
             ASSERT_EQ(slotOf(p.grain, p.toSlot), p.toSlot);
-            if (i > 0)
+            if (i > 0) {
                 ASSERT_NE(pieces[i - 1].grain, p.grain) << "neighbours of one grain are one read";
+            }
             for (int64_t h = slotOf(Grain::Hour, p.fromSlot); h < p.toSlot; h += 60) {
-                if (p.grain != Grain::Minute)
+                if (p.grain != Grain::Minute) {
                     ASSERT_FALSE(isUnfolded(h)) << "an unfolded hour's hour and day rows are incomplete";
-                else if (h >= p.fromSlot && h + 60 <= p.toSlot)
+                } else if (h >= p.fromSlot && h + 60 <= p.toSlot) {
                     ASSERT_TRUE(isUnfolded(h)) << "a whole folded hour is read from minute rows";
+                }
             }
             if (p.grain == Grain::Hour) {
                 // Whole days inside hour rows must hold an unfolded hour.
@@ -107,7 +109,7 @@ TEST_F(RollupFixture, LateSpansUnfoldAFoldedHourAndFoldingAgainIsExact)
     auto first = std::make_shared<IngestBatch>();
     for (uint8_t n = 1; n <= 4; ++n)
         first->spans.push_back(span(n, kBase + (n - 1) * kMinute, n * 1'000'000)); // 09:58 .. 10:01
-    ASSERT_TRUE(store(writer, first).committed);
+    ASSERT_TRUE(storeAndWait(writer, first).committed);
     ASSERT_EQ(fold(writer, kBase + 3 * 60 * kMinute), 2);
 
     test::DbProbe db(path());
@@ -121,7 +123,7 @@ TEST_F(RollupFixture, LateSpansUnfoldAFoldedHourAndFoldingAgainIsExact)
     late->spans.push_back(span(9, kBase - 28 * kMinute, 7'000'000));
     late->spans.back().statusCode = 2;
     late->spans.back().errorType = "rate_limited";
-    ASSERT_TRUE(store(writer, late).committed);
+    ASSERT_TRUE(storeAndWait(writer, late).committed);
     EXPECT_EQ(db.scalar("SELECT hour FROM rollup_unfolded"), hour);
     EXPECT_EQ(sums(db, 2, hour, hour + 60), folded) << "the hour row waits for the fold";
     {
@@ -162,7 +164,7 @@ TEST_F(RollupFixture, SpansOfHoursWhoseMinuteRowsMayBeGoneUpdateEveryGrainAtOnce
         ASSERT_TRUE(writer.start(&error)) << error;
         auto batch = std::make_shared<IngestBatch>();
         batch->spans = { span(1, now - 3 * 1440 * kMinute, 1'000'000), span(2, now - 60 * kMinute, 1'000'000) };
-        ASSERT_TRUE(store(writer, batch).committed);
+        ASSERT_TRUE(storeAndWait(writer, batch).committed);
         writer.stop();
     }
     test::DbProbe db(path());
@@ -193,7 +195,7 @@ TEST_F(RollupFixture, SpansOfHoursWhoseMinuteRowsMayBeGoneUpdateEveryGrainAtOnce
     ASSERT_TRUE(writer.start(&error)) << error;
     auto batch = std::make_shared<IngestBatch>();
     batch->spans = { span(3, (prunedBefore - 60) * kMinute, 1'000'000) };
-    ASSERT_TRUE(store(writer, batch).committed);
+    ASSERT_TRUE(storeAndWait(writer, batch).committed);
     writer.stop();
     EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2 AND slot = "
                   + std::to_string(prunedBefore - 60)),
@@ -209,7 +211,7 @@ TEST_F(RollupFixture, RetentionKeepsTheMinuteRowsOfUnfoldedHoursAndRecordsItsCut
         ASSERT_TRUE(writer.start(&error)) << error;
         auto batch = std::make_shared<IngestBatch>();
         batch->spans = { span(1, kBase - 3 * 60 * kMinute, 1'000'000), span(2, kBase - 2 * 60 * kMinute, 1'000'000) };
-        ASSERT_TRUE(store(writer, batch).committed);
+        ASSERT_TRUE(storeAndWait(writer, batch).committed);
         writer.stop();
     }
     const int64_t unfolded = hourOf(kBase - 2 * 60 * kMinute);
@@ -241,7 +243,7 @@ TEST_F(RollupFixture, AFoldThatFailsChangesNothingAndSaysWhy)
     // Durations that overflow a 64-bit sum: the fold saturates like the writer.
     batch->spans = { span(1, kBase, INT64_MAX / 2), span(2, kBase + kMinute, INT64_MAX / 2),
         span(3, kBase + kMinute, INT64_MAX / 2) };
-    ASSERT_TRUE(store(writer, batch).committed);
+    ASSERT_TRUE(storeAndWait(writer, batch).committed);
     ASSERT_EQ(fold(writer, kBase + 3 * 60 * kMinute), 1);
     test::DbProbe db(path());
     EXPECT_EQ(db.scalar("SELECT duration_sum_ns FROM rollup_latency_total WHERE grain = 2"), INT64_MAX);
@@ -250,9 +252,7 @@ TEST_F(RollupFixture, AFoldThatFailsChangesNothingAndSaysWhy)
     ASSERT_EQ(
         queryOnWriter(writer, "INSERT INTO rollup_unfolded VALUES (" + std::to_string(hourOf(kBase)) + ", 0)"), -1);
     ASSERT_EQ(queryOnWriter(writer, "UPDATE rollup_latency SET hist = x'ffff' WHERE grain = 1"), -1);
-    std::promise<std::string> failed;
-    writer.foldNow(kBase + 3 * 60 * kMinute, [&failed](int64_t, std::string e) { failed.set_value(std::move(e)); });
-    const std::string why = failed.get_future().get();
+    const std::string why = foldAndWait(writer, kBase + 3 * 60 * kMinute).error;
     EXPECT_NE(why.find("malformed latency histogram"), std::string::npos) << why;
     EXPECT_EQ(db.scalar("SELECT hour FROM rollup_unfolded"), hourOf(kBase)) << "still waiting for a fold";
     EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2"), 3) << "the hour rows as they were";
@@ -267,7 +267,7 @@ TEST_F(RollupFixture, AnHourChangedBetweenTwoFoldStepsKeepsItsMarkUntilFoldedAga
         ASSERT_TRUE(writer.start(&error)) << error;
         auto batch = std::make_shared<IngestBatch>();
         batch->spans = { span(1, kBase - 28 * kMinute, 1'000'000), span(2, kBase - 20 * kMinute, 2'000'000) };
-        ASSERT_TRUE(store(writer, batch).committed);
+        ASSERT_TRUE(storeAndWait(writer, batch).committed);
         writer.stop();
     }
     const int64_t hour = hourOf(kBase - 28 * kMinute);
@@ -314,7 +314,7 @@ TEST_F(RollupFixture, HoursAreFoldedInRoundsAlsoWhenRetentionIsOff)
     ASSERT_TRUE(writer.start(&error)) << error;
     auto batch = std::make_shared<IngestBatch>();
     batch->spans = { span(1, systemNowNs() - 3 * 60 * kMinute, 1'000'000) };
-    ASSERT_TRUE(store(writer, batch).committed);
+    ASSERT_TRUE(storeAndWait(writer, batch).committed);
     ASSERT_EQ(queryOnWriter(writer, "SELECT COUNT(*) FROM rollup_unfolded"), 1);
     // The first round starts a second after the writer did; allow a slow machine ten.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -20,9 +20,10 @@ TEST(LatencyHistogram, BucketBoundsContainEveryDuration)
         ASSERT_GT(d, latency::lowerBound(b)) << d;
         ASSERT_LE(d, latency::upperBound(b)) << d;
         // The 1% promise holds from 1 µs on; bucket 0 holds everything shorter.
-        if (d > 1000)
+        if (d > 1000) {
             ASSERT_LE(std::abs(latency::representativeNs(b) - static_cast<double>(d)) / static_cast<double>(d), 0.01)
                 << d;
+        }
     }
     EXPECT_EQ(latency::bucketOf(0), 0);
     EXPECT_EQ(latency::bucketOf(1000), 0);
@@ -109,7 +110,7 @@ TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpansOnceTheirHoursAreFolded)
             s.flags = kFlagGenAi; // an agent parent: not counted towards spend
         batch->spans.push_back(s);
     }
-    ASSERT_TRUE(store(writer, batch).committed);
+    ASSERT_TRUE(storeAndWait(writer, batch).committed);
     {
         // The commit wrote minute rows and marked both hours unfolded.
         test::DbProbe db(path());
@@ -139,8 +140,9 @@ TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpansOnceTheirHoursAreFolded)
         const std::string g = std::to_string(grain);
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = " + g), 6);
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = " + g), 6);
-        if (grain > 1)
+        if (grain > 1) {
             EXPECT_EQ(db.scalar("SELECT SUM(errors) FROM rollup_prompt_total WHERE grain = " + g), 1);
+        }
         EXPECT_EQ(db.scalar("SELECT SUM(requests) FROM rollup_spend WHERE grain = " + g), 5);
         EXPECT_EQ(
             db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = " + g), 1000 * (1 + 2 + 3 + 4 + 6));
@@ -184,12 +186,12 @@ TEST_F(RollupFixture, ContentLogsMoveTheirSpanToTheContentPromptWhicheverArrives
         return logs;
     };
     // Span 1: its content arrives first. Span 2: its content arrives later.
-    ASSERT_TRUE(store(writer, contentFor(1)).committed);
+    ASSERT_TRUE(storeAndWait(writer, contentFor(1)).committed);
     auto spans = std::make_shared<IngestBatch>();
     spans->spans = { span(1, kBase, 2'000'000), span(2, kBase, 3'000'000) };
     spans->spans[1].statusCode = 2;
-    ASSERT_TRUE(store(writer, spans).committed);
-    ASSERT_TRUE(store(writer, contentFor(2)).committed);
+    ASSERT_TRUE(storeAndWait(writer, spans).committed);
+    ASSERT_TRUE(storeAndWait(writer, contentFor(2)).committed);
     EXPECT_EQ(fold(writer, kBase + 3 * 60 * kMinute), 1);
     writer.stop();
 
@@ -200,8 +202,9 @@ TEST_F(RollupFixture, ContentLogsMoveTheirSpanToTheContentPromptWhicheverArrives
     for (int grain = 1; grain <= 3; ++grain) {
         const std::string g = " AND grain = " + std::to_string(grain);
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_prompt WHERE prompt_fp_id = " + contentId + g), 2);
-        if (grain > 1)
+        if (grain > 1) {
             EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_prompt_total WHERE prompt_fp_id = " + contentId + g), 2);
+        }
         EXPECT_EQ(
             db.scalar("SELECT COALESCE(SUM(spans), 0) FROM rollup_prompt_total WHERE prompt_fp_id <> " + contentId + g),
             0);

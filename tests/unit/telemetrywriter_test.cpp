@@ -26,16 +26,6 @@ struct WriterFixture : ::testing::Test
         o.path = dir.path() + QStringLiteral("/telemetry.db");
         return o;
     }
-
-    /// Submits and waits for the outcome.
-    static WriteOutcome store(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)
-    {
-        std::promise<WriteOutcome> done;
-        auto future = done.get_future();
-        EXPECT_EQ(writer.submit(batch, [&done](const WriteOutcome& o) { done.set_value(o); }),
-            TelemetryWriter::Admission::Accepted);
-        return future.get();
-    }
 };
 
 } // namespace
@@ -46,9 +36,9 @@ TEST_F(WriterFixture, StoresSpansLogsAndEveryMetricType)
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
     test::PayloadFactory factory;
-    EXPECT_EQ(store(writer, convertTraces(factory.traces(20), {}).batch).stored, 20);
-    EXPECT_EQ(store(writer, convertLogs(factory.logs(7), {}).batch).stored, 7);
-    EXPECT_EQ(store(writer, convertMetrics(factory.metricsOfEveryType(), {}).batch).stored, 5);
+    EXPECT_EQ(test::storeAndWait(writer, convertTraces(factory.traces(20), {}).batch).stored, 20);
+    EXPECT_EQ(test::storeAndWait(writer, convertLogs(factory.logs(7), {}).batch).stored, 7);
+    EXPECT_EQ(test::storeAndWait(writer, convertMetrics(factory.metricsOfEveryType(), {}).batch).stored, 5);
     writer.stop();
 
     test::DbProbe db(options().path);
@@ -72,8 +62,8 @@ TEST_F(WriterFixture, RetriedBatchIsStoredOnceAlsoAfterRestart)
         TelemetryWriter writer(options());
         std::string error;
         ASSERT_TRUE(writer.start(&error)) << error;
-        EXPECT_EQ(store(writer, convertTraces(request, {}).batch).stored, 50);
-        const WriteOutcome retry = store(writer, convertTraces(request, {}).batch);
+        EXPECT_EQ(test::storeAndWait(writer, convertTraces(request, {}).batch).stored, 50);
+        const WriteOutcome retry = test::storeAndWait(writer, convertTraces(request, {}).batch);
         EXPECT_TRUE(retry.committed);
         EXPECT_EQ(retry.stored, 0);
         EXPECT_EQ(retry.duplicates, 50);
@@ -82,7 +72,7 @@ TEST_F(WriterFixture, RetriedBatchIsStoredOnceAlsoAfterRestart)
     TelemetryWriter reopened(options());
     std::string error;
     ASSERT_TRUE(reopened.start(&error)) << error;
-    EXPECT_EQ(store(reopened, convertTraces(request, {}).batch).duplicates, 50)
+    EXPECT_EQ(test::storeAndWait(reopened, convertTraces(request, {}).batch).duplicates, 50)
         << "the dedup window is reloaded from the newest spans";
     reopened.stop();
     EXPECT_EQ(test::DbProbe(options().path).count("spans"), 50);
@@ -104,8 +94,8 @@ TEST_F(WriterFixture, TraceLookupFindsExactlyTheTracesSpansAcrossCommits)
         late->set_trace_id(trace);
         late->set_parent_span_id(root);
     }
-    store(writer, convertTraces(first, {}).batch);
-    store(writer, convertTraces(second, {}).batch);
+    ASSERT_TRUE(test::storeAndWait(writer, convertTraces(first, {}).batch).committed);
+    ASSERT_TRUE(test::storeAndWait(writer, convertTraces(second, {}).batch).committed);
     writer.stop();
 
     SqliteDialect dialect;

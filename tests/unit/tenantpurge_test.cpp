@@ -198,13 +198,13 @@ struct PurgedDatabase : ::testing::Test
             auto other = startWriter(s->withoutAcmePath);
             ASSERT_TRUE(other);
             for (const auto& batch : s->data.withoutAcme())
-                ASSERT_TRUE(storeBatch(*other, batch).committed);
+                ASSERT_TRUE(storeAndWait(*other, batch).committed);
             foldFirstDay(*other);
         }
         auto writer = startWriter(s->path);
         ASSERT_TRUE(writer);
         for (const auto& batch : s->data.batches)
-            ASSERT_TRUE(storeBatch(*writer, batch).committed);
+            ASSERT_TRUE(storeAndWait(*writer, batch).committed);
         foldFirstDay(*writer);
 
         // The reader stays open but idle during the purge, as a console would.

@@ -247,24 +247,9 @@ std::unique_ptr<TelemetryWriter> startWriter(const QString& path, int64_t stepRo
 
 void foldFirstDay(TelemetryWriter& writer)
 {
-    std::promise<std::string> done;
-    auto error = done.get_future();
-    writer.foldNow((PurgeData::kFromMinute + 1440 + 120) * kNsPerMinute,
-        [&done](int64_t, std::string e) { done.set_value(std::move(e)); });
-    EXPECT_EQ(error.get(), "");
+    EXPECT_EQ(foldAndWait(writer, (PurgeData::kFromMinute + 1440 + 120) * kNsPerMinute).error, "");
 }
 
-WriteOutcome storeBatch(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch)
-{
-    std::promise<WriteOutcome> done;
-    auto outcome = done.get_future();
-    if (writer.submit(std::move(batch), [&done](const WriteOutcome& o) { done.set_value(o); })
-        != TelemetryWriter::Admission::Accepted) {
-        ADD_FAILURE() << "the writer refused a batch";
-        return {};
-    }
-    return outcome.get();
-}
 
 std::multiset<std::string> rowsOf(sqlite3* db, const std::string& sql)
 {

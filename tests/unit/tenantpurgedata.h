@@ -2,6 +2,7 @@
 
 #include "records.h"
 #include "telemetrywriter.h"
+#include "testcollector.h"
 
 #include <QString>
 #include <memory>
@@ -46,8 +47,6 @@ std::unique_ptr<TelemetryWriter> startWriter(const QString& path, int64_t stepRo
 /// Folds the rollup rows of the hours until a day and two hours after
 /// kFromMinute, so the data has hour and day rows as well as unfolded hours.
 void foldFirstDay(TelemetryWriter& writer);
-/// Submits \a batch and waits for its outcome.
-WriteOutcome storeBatch(TelemetryWriter& writer, std::shared_ptr<IngestBatch> batch);
 
 /// Every row \a sql returns, each rendered as one string (blobs in hex), sorted.
 std::multiset<std::string> rowsOf(sqlite3* db, const std::string& sql);

@@ -60,7 +60,7 @@ TEST_F(PurgeWithIngest, BatchesCommitBetweenTheStepsAndAreAllAnswered)
     auto writer = startWriter(path(), kStepRows);
     ASSERT_TRUE(writer);
     for (const auto& batch : data.batches)
-        ASSERT_TRUE(storeBatch(*writer, batch).committed);
+        ASSERT_TRUE(storeAndWait(*writer, batch).committed);
     const int64_t acmeBefore = tenantId(PurgeData::kAcme);
     ASSERT_GT(acmeBefore, 0);
     const std::string globexSpans
@@ -142,8 +142,8 @@ TEST_F(PurgeWithIngest, RetriesAndLateContentDoNotBringPurgedRowsBack)
         span.promptFingerprint = "b000000000000001";
         span.promptSource = PromptSource::Fallback;
     }
-    ASSERT_TRUE(storeBatch(writer, acme).committed);
-    ASSERT_TRUE(storeBatch(writer, data.freshBatch(PurgeData::kGlobex, 4, 8)).committed);
+    ASSERT_TRUE(storeAndWait(writer, acme).committed);
+    ASSERT_TRUE(storeAndWait(writer, data.freshBatch(PurgeData::kGlobex, 4, 8)).committed);
     const int64_t acmeId = tenantId(PurgeData::kAcme);
     ASSERT_GT(acmeId, 0);
     ASSERT_GT(rowsOfTenant(acmeId), 0);
@@ -163,11 +163,11 @@ TEST_F(PurgeWithIngest, RetriesAndLateContentDoNotBringPurgedRowsBack)
     content.dims = { "(none)", "prod", "chat" };
     content.promptUser = "what is the weather";
     late->logs.push_back(content);
-    ASSERT_TRUE(storeBatch(writer, late).committed);
+    ASSERT_TRUE(storeAndWait(writer, late).committed);
     // The exporter retries the purged spans: still recognised as stored.
     auto retry = std::make_shared<IngestBatch>(*acme);
     retry->logs.clear();
-    const WriteOutcome retried = storeBatch(writer, retry);
+    const WriteOutcome retried = storeAndWait(writer, retry);
     EXPECT_TRUE(retried.committed);
     EXPECT_EQ(retried.duplicates, 6);
     EXPECT_EQ(rowsOfTenant(acmeId), 0);
@@ -176,7 +176,7 @@ TEST_F(PurgeWithIngest, RetriesAndLateContentDoNotBringPurgedRowsBack)
     EXPECT_EQ(scalarOf(db(), "SELECT count(*) FROM spans"), 4);
 
     // New spans of the tenant are stored normally: a purge is not a ban.
-    ASSERT_EQ(storeBatch(writer, data.freshBatch(PurgeData::kAcme, 3, 9)).stored, 6);
+    ASSERT_EQ(storeAndWait(writer, data.freshBatch(PurgeData::kAcme, 3, 9)).stored, 6);
     writer.stop();
     const int64_t acmeNow = tenantId(PurgeData::kAcme);
     EXPECT_NE(acmeNow, acmeId);
@@ -189,7 +189,7 @@ TEST_F(PurgeWithIngest, UnknownTenantPurgesNothingAndBadRequestsSayWhy)
     auto writer = startWriter(path());
     ASSERT_TRUE(writer);
     PurgeData data(3, 1, 6);
-    ASSERT_TRUE(storeBatch(*writer, data.batches[0]).committed);
+    ASSERT_TRUE(storeAndWait(*writer, data.batches[0]).committed);
     const int64_t spans = scalarOf(db(), "SELECT count(*) FROM spans");
 
     const TenantPurgeReport nobody = writer->purgeTenant("nobody").get();
