@@ -8,7 +8,6 @@
 
 #include <QTextStream>
 #include <cstring>
-#include <future>
 #include <gtest/gtest.h>
 
 namespace spanlight::test {

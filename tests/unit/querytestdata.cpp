@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <future>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 

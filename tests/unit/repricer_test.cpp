@@ -3,7 +3,6 @@
 #include "testcollector.h"
 
 #include <QTemporaryDir>
-#include <future>
 #include <gtest/gtest.h>
 
 using namespace spanlight;

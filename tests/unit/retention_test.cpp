@@ -2,7 +2,6 @@
 #include "testcollector.h"
 
 #include <QTemporaryDir>
-#include <future>
 #include <gtest/gtest.h>
 
 using namespace spanlight;
@@ -48,7 +47,6 @@ struct RetentionFixture : ::testing::Test
         }
         return batch;
     }
-
 };
 
 } // namespace
@@ -60,7 +58,8 @@ TEST_F(RetentionFixture, AgeLimitNeverDeletesUnexpiredSpans)
     ASSERT_TRUE(writer.start(&error)) << error;
     ASSERT_TRUE(test::storeAndWait(writer, spans(0, 3000, kNow - 8 * kDay)).committed); // expired
     ASSERT_TRUE(test::storeAndWait(writer, spans(3000, 2000, kNow - 1 * kDay)).committed); // kept
-    ASSERT_TRUE(test::storeAndWait(writer, spans(5000, 10, kNow - 9 * kDay)).committed); // expired, but arrived after kept spans
+    ASSERT_TRUE(test::storeAndWait(writer, spans(5000, 10, kNow - 9 * kDay))
+                    .committed); // expired, but arrived after kept spans
     ASSERT_TRUE(test::storeAndWait(writer, spans(5010, 500, kNow - 2 * kHour)).committed); // kept
     const RetentionReport report = test::retainAndWait(writer, kNow);
     writer.stop();
@@ -89,7 +88,8 @@ TEST_F(RetentionFixture, RollupsExpireByGrain)
     TelemetryWriter writer(options());
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    ASSERT_TRUE(test::storeAndWait(writer, spans(0, 10, kNow - 20 * kDay)).committed); // minute rows expire, hour/day rows stay
+    ASSERT_TRUE(
+        test::storeAndWait(writer, spans(0, 10, kNow - 20 * kDay)).committed); // minute rows expire, hour/day rows stay
     ASSERT_TRUE(test::storeAndWait(writer, spans(10, 10, kNow - 401 * kDay)).committed); // every grain expires
     ASSERT_TRUE(test::storeAndWait(writer, spans(20, 10, kNow - kHour)).committed); // everything stays
     test::retainAndWait(writer, kNow);

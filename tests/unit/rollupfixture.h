@@ -7,7 +7,6 @@
 #include "testcollector.h"
 
 #include <QTemporaryDir>
-#include <future>
 #include <gtest/gtest.h>
 #include <string>
 

@@ -4,7 +4,6 @@
 
 #include <QFile>
 #include <cmath>
-#include <future>
 #include <random>
 #include <sqlite3.h>
 
@@ -249,7 +248,6 @@ void foldFirstDay(TelemetryWriter& writer)
 {
     EXPECT_EQ(foldAndWait(writer, (PurgeData::kFromMinute + 1440 + 120) * kNsPerMinute).error, "");
 }
-
 
 std::multiset<std::string> rowsOf(sqlite3* db, const std::string& sql)
 {
