@@ -69,7 +69,9 @@ bool RollupAccumulator::valid() const
 std::span<const Grain> RollupAccumulator::grainsFor(int64_t minute)
 {
     const int64_t hour = slotOf(Grain::Hour, minute);
-    if (hour < m_minuteOnlyFrom)
+    if (hour < m_bounds.minuteRowsFrom)
+        return std::span<const Grain>(kAllGrains).subspan(1);
+    if (hour < m_bounds.minuteOnlyFrom)
         return kAllGrains;
     if (hour != m_lastMarkedHour) {
         m_unfoldedHours.insert(hour);

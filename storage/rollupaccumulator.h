@@ -61,21 +61,31 @@ struct SpanFacts
     int64_t costNanoUsd = 0;
 };
 
+/// Which rollup grains the spans of an hour update (unix minutes of hour starts;
+/// RollupFold::grainBounds() derives them from retention's cutoffs).
+struct RollupGrainBounds
+{
+    /// Hours before this one are past retention's minute-row cutoff: their
+    /// minute rows are gone or about to go, so their spans update hour and
+    /// day rows only (a stray minute row would claim coverage that is not there).
+    int64_t minuteRowsFrom = std::numeric_limits<int64_t>::min();
+    /// Hours from this one on update minute rows only and are marked unfolded
+    /// (folded into hour and day rows later, rollupfold.h). Hours in between
+    /// update every grain at once.
+    int64_t minuteOnlyFrom = std::numeric_limits<int64_t>::max();
+};
+
 /// Pre-aggregates one transaction's spans in memory (DESIGN.md rule 7) and
 /// writes them as upserts into the rollup tables, inside the same transaction
-/// as the spans. Spans of hours from setMinuteOnlyFrom() on update minute rows
-/// only and mark their hour unfolded (folded into hour and day rows later,
-/// rollupfold.h); older ones, whose minute rows retention may have removed,
-/// update every grain at once.
+/// as the spans. Which grains a span updates depends on its hour (RollupGrainBounds).
 class RollupAccumulator
 {
 public:
     RollupAccumulator(sqlite3* db, const SqlDialect& dialect);
     bool valid() const;
 
-    /// The first hour (unix minute) whose spans update minute rows only.
-    /// Default: none, every grain is written (re-pricing, tenant purge).
-    void setMinuteOnlyFrom(int64_t minute) { m_minuteOnlyFrom = minute; }
+    /// Default: every grain is written (re-pricing, tenant purge).
+    void setGrainBounds(const RollupGrainBounds& bounds) { m_bounds = bounds; }
 
     void addSpan(const SpanFacts& span);
     /// Moves a stored span's share of the prompt rollups from its current
@@ -132,7 +142,7 @@ private:
     Map<6, int64_t> m_promptErrors; // prompt, tenant, environment, error type
     std::set<int64_t> m_unfoldedHours;
     int64_t m_lastMarkedHour = std::numeric_limits<int64_t>::min(); // spares a set lookup per span
-    int64_t m_minuteOnlyFrom = std::numeric_limits<int64_t>::max();
+    RollupGrainBounds m_bounds;
     Statement m_latencyUpsert, m_latencyTotalUpsert, m_spendUpsert, m_promptUpsert, m_promptTotalUpsert,
         m_promptErrorUpsert, m_markUnfolded;
 };

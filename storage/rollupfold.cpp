@@ -99,7 +99,7 @@ int RollupFold::step(int64_t nowMinute, bool* more, int64_t* hoursFolded)
     return rc;
 }
 
-int64_t RollupFold::minuteOnlyFrom(int64_t nowMinute, int64_t minuteRollupDays)
+RollupGrainBounds RollupFold::grainBounds(int64_t nowMinute, int64_t minuteRollupDays)
 {
     // Retention clamps the same way (retention.cpp).
     constexpr int64_t kMaxDays = 100 * 366;
@@ -107,7 +107,10 @@ int64_t RollupFold::minuteOnlyFrom(int64_t nowMinute, int64_t minuteRollupDays)
     if (sqlite3_step(m_prunedBefore.get()) == SQLITE_ROW)
         cutoff = std::max<int64_t>(cutoff, sqlite3_column_int64(m_prunedBefore.get(), 0));
     sqlite3_reset(m_prunedBefore.get());
-    return slotOf(Grain::Hour, cutoff) + minutesIn(Grain::Hour) + kFoldMarginMinutes;
+    RollupGrainBounds bounds;
+    bounds.minuteRowsFrom = slotOf(Grain::Hour, cutoff);
+    bounds.minuteOnlyFrom = bounds.minuteRowsFrom + minutesIn(Grain::Hour) + kFoldMarginMinutes;
+    return bounds;
 }
 
 } // namespace spanlight

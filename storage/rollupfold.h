@@ -40,10 +40,10 @@ public:
     /// step starts that hour again.
     void abandon() { m_task.reset(); }
 
-    /// The first hour whose spans may update minute rows only (see
-    /// RollupAccumulator::setMinuteOnlyFrom): past retention's minute-row
-    /// cutoff at \a nowMinute and past any cutoff it ever applied, plus a margin.
-    int64_t minuteOnlyFrom(int64_t nowMinute, int64_t minuteRollupDays);
+    /// Which grains spans update, hour by hour (RollupGrainBounds): no minute
+    /// rows before retention's minute-row cutoff at \a nowMinute or any cutoff
+    /// it ever applied; minute rows only from a margin after it.
+    RollupGrainBounds grainBounds(int64_t nowMinute, int64_t minuteRollupDays);
 
     /// SQLite's message for the last failed statement.
     const std::string& lastError() const { return m_lastError; }

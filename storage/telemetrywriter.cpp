@@ -15,8 +15,10 @@ namespace spanlight {
 
 namespace {
 
-int64_t systemNowNs()
+int64_t nowNs(const WriterOptions& options)
 {
+    if (options.clockNs)
+        return options.clockNs();
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
@@ -146,7 +148,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         return;
     }
     state->maintainRollups = m_options.maintainRollups;
-    state->refreshMinuteOnlyFrom(systemNowNs(), m_options.retention.minuteRollupDays);
+    state->refreshGrainBounds(nowNs(m_options), m_options.retention.minuteRollupDays);
     // Freed cell space is zeroed (no extra I/O), so rows that B-tree balancing
     // moves leave no stale copy behind for a tenant purge to miss.
     state->connection.exec(state->dialect.writerSecureDelete(false));
@@ -213,7 +215,7 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
             checkpointIfNeeded(); // jobs write too, and only this policy checkpoints
         }
         if (!retaining && roundsOn && std::chrono::steady_clock::now() >= nextRound) {
-            retention.beginRound(systemNowNs());
+            retention.beginRound(nowNs(m_options));
             round = {};
             retaining = true;
             roundStarted = std::chrono::steady_clock::now();

@@ -42,6 +42,10 @@ struct WriterOptions
     PromptIdentifier promptIdentifier;
     size_t promptJoinCapacity = 200000; ///< spans and content entries remembered for the join
     size_t promptJoinBytes = 64u << 20; ///< content text held while waiting for its span
+    /// Unix ns now, for retention rounds and for which hours' spans wait to be
+    /// folded (rollupfold.h); empty: the system clock. Tests over data of a
+    /// fixed date pin it there, so their results do not depend on the day they run.
+    std::function<int64_t()> clockNs;
 };
 
 /// What happened to one submitted batch.

@@ -131,9 +131,9 @@ void WriterState::preloadDedupWindow()
     }
 }
 
-void WriterState::refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays)
+void WriterState::refreshGrainBounds(int64_t nowNs, int64_t minuteRollupDays)
 {
-    rollups->setMinuteOnlyFrom(fold->minuteOnlyFrom(minuteOf(nowNs), minuteRollupDays));
+    rollups->setGrainBounds(fold->grainBounds(minuteOf(nowNs), minuteRollupDays));
 }
 
 bool WriterState::foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error)

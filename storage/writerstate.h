@@ -52,8 +52,8 @@ struct WriterState
     /// batch retried across a restart (stored, but the answer was lost in the
     /// crash) is still recognised.
     void preloadDedupWindow();
-    /// Which hours' spans update minute rows only from now on (rollupfold.h).
-    void refreshMinuteOnlyFrom(int64_t nowNs, int64_t minuteRollupDays);
+    /// Which grains the spans of each hour update from now on (rollupfold.h).
+    void refreshGrainBounds(int64_t nowNs, int64_t minuteRollupDays);
     /// One step of folding (RollupFold::step) in a transaction of its own.
     /// Returns whether more remains; false on failure with \a error.
     bool foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error);

@@ -109,6 +109,9 @@ GenDbSummary runGenDb(const GenDbOptions& options, const std::function<void(cons
     writerOptions.synchronousFull = false; // a generated database is regenerated, not recovered
     // The data is old on purpose: the console applies its own retention when it opens the database.
     writerOptions.retention.intervalSeconds = 0;
+    // Stored as if collected live until --end: hours older than the minute
+    // rows' retention before it get hour and day rows only.
+    writerOptions.clockNs = [end = options.endNs] { return end; };
     // The same wiring as the collector runtime: content in log records joins its span's prompt, and the
     // price rows spans refer to are stored beside them.
     writerOptions.promptIdentifier = contentPromptIdentifier(options.captureContent);

@@ -1,7 +1,7 @@
 // `spanlight reprice` in-process, and the real binary next to a running instance.
 
-#include "clitestdb.h"
 #include "../process/spanlightprocess.h"
+#include "clitestdb.h"
 #include "testcollector.h"
 
 #include <QCoreApplication>

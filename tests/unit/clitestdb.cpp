@@ -26,6 +26,7 @@ bool CliDb::write(std::vector<SpanRecord> spans, std::vector<LogRow> logs)
     WriterOptions options;
     options.path = dbPath();
     options.retention.intervalSeconds = 0;
+    options.clockNs = [] { return kCliNow; }; // the data's date, whatever day the test runs
     TelemetryWriter writer(options);
     std::string error;
     if (!writer.start(&error)) {

@@ -17,7 +17,7 @@ using namespace spanlight::test;
 namespace {
 
 constexpr int64_t kNs = 60'000'000'000;
-constexpr int64_t kFrom = 29'923'217; // 2026-11-22 00:17 UTC: edges of every grain
+constexpr int64_t kFrom = kQueryDataFrom;
 constexpr int64_t kMinutes = 3 * 1440;
 
 struct FilterCase

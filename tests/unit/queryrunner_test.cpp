@@ -13,7 +13,7 @@ using namespace spanlight::test;
 
 namespace {
 
-constexpr int64_t kFrom = 29'923'217;
+constexpr int64_t kFrom = kQueryDataFrom;
 
 struct RunnerFixture : ::testing::Test
 {

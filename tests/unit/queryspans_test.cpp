@@ -19,7 +19,7 @@ using namespace spanlight::test;
 namespace {
 
 constexpr int64_t kNs = 60'000'000'000;
-constexpr int64_t kFrom = 29'923'217;
+constexpr int64_t kFrom = kQueryDataFrom;
 constexpr int64_t kMinutes = 2 * 1440;
 const TraceId kTrace = { 0x5e, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 constexpr int kTraceSpans = 9;

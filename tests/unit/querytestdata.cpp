@@ -131,6 +131,7 @@ WriterOptions QueryDb::writerOptions() const
     o.path = path();
     o.retention = retention;
     o.foldIntervalSeconds = 0; // folded by fold() only, like retention by retain()
+    o.clockNs = [now = nowNs] { return now; };
     return o;
 }
 

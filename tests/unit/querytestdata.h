@@ -34,6 +34,10 @@ extern const std::vector<std::string> kModels;
 std::string promptFingerprint(int i);
 constexpr int kPromptCount = 12;
 
+/// The first minute of the query tests' data: 2026-11-22 00:17 UTC, not on
+/// the edge of any grain.
+constexpr int64_t kQueryDataFrom = 29'923'217;
+
 /// A telemetry.db in a temporary directory, written by the real TelemetryWriter
 /// from convertTraces/convertLogs output, and a read-only connection to it.
 class QueryDb
@@ -59,6 +63,9 @@ public:
     QString path() const { return m_dir.path() + QStringLiteral("/telemetry.db"); }
 
     RetentionOptions retention; ///< used by retain(); applied when the writer starts
+    /// The writer's "now" (WriterOptions::clockNs), fixed so results do not
+    /// depend on the day the tests run: three days after kQueryDataFrom.
+    int64_t nowNs = (kQueryDataFrom + 3 * 1440) * 60'000'000'000;
 
 private:
     bool startWriter();

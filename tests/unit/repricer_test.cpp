@@ -41,6 +41,7 @@ TEST(Repricer, RawSpansAndRollupOnlyHistoryGetTheNewPrices)
     WriterOptions options;
     options.path = dir.path() + QStringLiteral("/telemetry.db");
     options.retention.intervalSeconds = 0;
+    options.clockNs = [] { return kNow; }; // the data's date, whatever day the test runs
     {
         TelemetryWriter writer(options);
         std::string error;

@@ -20,6 +20,7 @@ struct RetentionFixture : ::testing::Test
         WriterOptions o;
         o.path = dir.path() + QStringLiteral("/telemetry.db");
         o.retention.intervalSeconds = 0; // rounds only when the test asks
+        o.clockNs = [] { return kNow; }; // the data's date, whatever day the test runs
         return o;
     }
 

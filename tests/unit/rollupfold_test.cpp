@@ -152,33 +152,49 @@ TEST_F(RollupFixture, LateSpansUnfoldAFoldedHourAndFoldingAgainIsExact)
     writer.stop();
 }
 
-TEST_F(RollupFixture, SpansOfHoursWhoseMinuteRowsMayBeGoneUpdateEveryGrainAtOnce)
+TEST_F(RollupFixture, OldHoursSkipFoldingAndHoursPastTheMinuteCutoffGetNoMinuteRows)
 {
     WriterOptions o = options();
     o.retention.minuteRollupDays = 2;
     o.retention.intervalSeconds = 0;
-    const int64_t now = systemNowNs();
+    // The writer's clock, a month after the data's base date: the bounds follow
+    // it, not the day the test runs.
+    const int64_t now = kBase + 30 * 1440 * kMinute;
+    o.clockNs = [now] { return now; };
+    const int64_t cutoff = hourOf(now - 2 * 1440 * kMinute); // retention's minute-row cutoff
+    const int64_t pastCutoff = now - 3 * 1440 * kMinute;
+    const int64_t nearCutoff = (cutoff + 120) * kMinute; // minute rows still kept, but a fold might not be exact
+    const int64_t recent = now - 60 * kMinute;
     {
         TelemetryWriter writer(o);
         std::string error;
         ASSERT_TRUE(writer.start(&error)) << error;
         auto batch = std::make_shared<IngestBatch>();
-        batch->spans = { span(1, now - 3 * 1440 * kMinute, 1'000'000), span(2, now - 60 * kMinute, 1'000'000) };
+        batch->spans = { span(1, pastCutoff, 1'000'000), span(2, nearCutoff, 1'000'000), span(3, recent, 1'000'000) };
         ASSERT_TRUE(storeAndWait(writer, batch).committed);
         writer.stop();
     }
     test::DbProbe db(path());
-    const std::string oldHour = std::to_string(hourOf(now - 3 * 1440 * kMinute));
-    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2 AND slot = " + oldHour), 1)
-        << "three days ago, past the two days of minute rows: no fold would be exact";
-    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_latency WHERE grain = 2 AND slot = "
-                  + std::to_string(hourOf(now - 60 * kMinute))),
-        0);
-    EXPECT_EQ(db.scalar("SELECT hour FROM rollup_unfolded"), hourOf(now - 60 * kMinute));
+    const auto rowsOf = [&db](int64_t ns, int grain) {
+        const int64_t hour = hourOf(ns);
+        return db.scalar("SELECT COUNT(*) FROM rollup_latency WHERE grain = " + std::to_string(grain) + " AND slot >= "
+            + std::to_string(slotOf(static_cast<Grain>(grain), hour)) + " AND slot < " + std::to_string(hour + 60));
+    };
+    EXPECT_EQ(rowsOf(pastCutoff, 1), 0) << "three days ago, past the two days of minute rows";
+    EXPECT_EQ(rowsOf(pastCutoff, 2), 1);
+    EXPECT_EQ(rowsOf(pastCutoff, 3), 1);
+    EXPECT_EQ(rowsOf(nearCutoff, 1), 1) << "just after the cutoff: every grain at once";
+    EXPECT_EQ(rowsOf(nearCutoff, 2), 1);
+    EXPECT_EQ(rowsOf(recent, 1), 1);
+    EXPECT_EQ(rowsOf(recent, 2), 0) << "recent hours wait for their fold";
+    EXPECT_EQ(db.scalar("SELECT hour FROM rollup_unfolded"), hourOf(recent));
+    EXPECT_GE(db.scalar("SELECT MIN(slot) FROM rollup_latency WHERE grain = 1"), cutoff)
+        << "no stray minute row pulls the minute rows' horizon back past what retention keeps";
 
     // Retention once removed minute rows up to a point later than today's
-    // cutoff (a longer minute_rollup_days since): hours before it stay direct.
-    const int64_t prunedBefore = hourOf(now - 60 * kMinute) - 5 * 60;
+    // cutoff (a longer minute_rollup_days since): hours before it get no minute
+    // rows either, hours after it every grain.
+    const int64_t prunedBefore = hourOf(recent) - 5 * 60;
     {
         SqliteConnection c;
         std::string error;
@@ -193,13 +209,15 @@ TEST_F(RollupFixture, SpansOfHoursWhoseMinuteRowsMayBeGoneUpdateEveryGrainAtOnce
     TelemetryWriter writer(o);
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
+    const int64_t beforePruned = (prunedBefore - 60) * kMinute, afterPruned = (prunedBefore + 60) * kMinute;
     auto batch = std::make_shared<IngestBatch>();
-    batch->spans = { span(3, (prunedBefore - 60) * kMinute, 1'000'000) };
+    batch->spans = { span(4, beforePruned, 1'000'000), span(5, afterPruned, 1'000'000) };
     ASSERT_TRUE(storeAndWait(writer, batch).committed);
     writer.stop();
-    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2 AND slot = "
-                  + std::to_string(prunedBefore - 60)),
-        1);
+    EXPECT_EQ(rowsOf(beforePruned, 1), 0);
+    EXPECT_EQ(rowsOf(beforePruned, 2), 1);
+    EXPECT_EQ(rowsOf(afterPruned, 1), 1);
+    EXPECT_EQ(rowsOf(afterPruned, 2), 1);
     EXPECT_EQ(db.count("rollup_unfolded"), 1) << "still only the recent hour";
 }
 

@@ -235,6 +235,7 @@ std::unique_ptr<TelemetryWriter> startWriter(const QString& path, int64_t stepRo
     options.foldIntervalSeconds = 0; // folded by foldFirstDay() only
     options.retention.stepRows = stepRows;
     options.retention.minuteRollupDays = 100 * 366; // every hour's spans update minute rows only
+    options.clockNs = [] { return (PurgeData::kFromMinute + 3 * 1440) * kNsPerMinute; }; // the data's date
     auto writer = std::make_unique<TelemetryWriter>(options);
     std::string error;
     if (!writer->start(&error)) {

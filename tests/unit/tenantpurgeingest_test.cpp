@@ -129,6 +129,7 @@ TEST_F(PurgeWithIngest, RetriesAndLateContentDoNotBringPurgedRowsBack)
     WriterOptions options;
     options.path = path();
     options.retention.intervalSeconds = 0;
+    options.clockNs = [] { return (PurgeData::kFromMinute + 3 * 1440) * kNsPerMinute; }; // the data's date
     // Content logs name a prompt for spans stored with a fallback fingerprint.
     options.promptIdentifier = [](std::string_view, std::string_view user) {
         return PromptIdentity { user.empty() ? std::string() : "c000000000000001", "from content", std::string(user) };
