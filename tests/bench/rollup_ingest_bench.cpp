@@ -89,6 +89,8 @@ RunResult writeAll(
     options.promptIdentifier = contentPromptIdentifier(false);
     options.retention.intervalSeconds = 0;
     options.foldIntervalSeconds = 0; // folded at the end, timed
+    // The traffic is dated: as if it arrived live, whatever day the benchmark runs.
+    options.clockNs = [] { return kTrafficEndNs; };
     TelemetryWriter writer(options);
     std::string error;
     if (!writer.start(&error)) {
