@@ -195,15 +195,19 @@ TEST_F(ConsoleShell, OverviewAgreesWithTheDatabase)
 TEST_F(ConsoleShell, HiddenOverviewWaitsUntilShown)
 {
     window->showPage(MainWindow::Page::Ingest);
+    // The answers to the window's first questions: every one handed over, then delivered.
+    s_fixture->runner().waitIdle();
+    QCoreApplication::processEvents();
+    QSignalSpy asked(&s_fixture->context(), &ConsoleContext::asked);
     QSignalSpy applied(window->overviewPage(), &OverviewView::resultApplied);
-    while (applied.wait(500)) // the answers to the window's first questions
-        ;
-    applied.clear();
     emit s_fixture->context().dataChanged(); // new spans while the overview is hidden: no query yet
     QCoreApplication::processEvents();
-    EXPECT_FALSE(applied.wait(300));
+    EXPECT_EQ(asked.count(), 0) << "a hidden overview asks nothing";
+    EXPECT_EQ(applied.count(), 0);
     window->showPage(MainWindow::Page::Overview);
-    EXPECT_TRUE(applied.wait(10000));
+    ASSERT_TRUE(applied.wait(10000)) << "shown, it catches up";
+    ASSERT_GE(asked.count(), 1);
+    EXPECT_EQ(asked.at(0).at(0).toByteArray(), QByteArray("overview"));
 }
 
 TEST_F(ConsoleShell, ATraceAskedForAnywhereOpensOnTheTracesPage)

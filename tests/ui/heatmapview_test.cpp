@@ -298,7 +298,16 @@ TEST_F(HeatmapViewTest, APromptFindingFiltersByItsFingerprint)
 
 TEST_F(HeatmapViewTest, OnlyTheNewestOfTwoQueriesIsApplied)
 {
+    // A fixed range: a live one moves on with the clock, and a minute that drops
+    // out between the two answers would change the total.
+    const QDateTime to = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch() / 60 * 60 + 60);
+    QSignalSpy ranged(view.get(), &HeatmapView::resultApplied);
+    context().setCustomRange(to.addSecs(-24 * 3600), to);
+    ASSERT_TRUE(ranged.wait(kTimeoutMs));
+    s_fixture->runner().waitIdle();
+    QCoreApplication::processEvents();
     const int64_t unfilteredTotal = view->result().total;
+    ASSERT_GT(unfilteredTotal, 0);
     QSignalSpy applied(view.get(), &HeatmapView::resultApplied);
     QueryFilters narrow;
     narrow.tenant = s_fixture->summary().slowTenant;
