@@ -6,6 +6,7 @@
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 #include "jsonhexids.h"
+#include "protobufparsemessages.h"
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/json_util.h>
@@ -25,9 +26,12 @@ bool parse(Request& request, Encoding encoding, std::string_view body, const Ing
         // Each AnyValue level costs up to three message levels (AnyValue,
         // KeyValueList, KeyValue); the envelope around attributes about ten.
         input.SetRecursionLimit(limits.maxAnyValueDepth * 3 + 16);
+        const ProtobufParseMessages said;
         if (!request.ParseFromCodedStream(&input) || !input.ConsumedEntireMessage()) {
-            *error = "the body is not a valid protobuf " + request.GetTypeName()
-                + " (or nests deeper than the limit of " + std::to_string(limits.maxAnyValueDepth) + " levels)";
+            *error = "the body is not a valid protobuf " + request.GetTypeName();
+            *error += said.first().empty()
+                ? " (or nests deeper than the limit of " + std::to_string(limits.maxAnyValueDepth) + " levels)"
+                : ": " + said.first();
             return false;
         }
         return true;

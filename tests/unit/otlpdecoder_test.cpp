@@ -131,6 +131,37 @@ TEST(OtlpProtobuf, RoundTripAndGarbage)
     EXPECT_FALSE(decodeExport(Signal::Traces, Encoding::Protobuf, "\xff\xff\xff\xff garbage", {}).fatal.empty());
 }
 
+TEST(OtlpProtobuf, InvalidUtf8SaysWhichFieldAndPrintsNothing)
+{
+    test::PayloadFactory factory;
+    auto request = factory.traces(1);
+    auto* attribute = request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->add_attributes();
+    attribute->set_key("blob");
+    attribute->mutable_value()->set_string_value("@@MARK@@");
+    std::string body = request.SerializeAsString();
+    const size_t at = body.find("@@MARK@@");
+    ASSERT_NE(at, std::string::npos);
+    body.replace(at, 8,
+        std::string("ab\xff\xfe"
+                    "cdef")); // the same length, not UTF-8
+
+    testing::internal::CaptureStderr();
+    std::string fatal;
+    for (int i = 0; i < 100; ++i)
+        fatal = decodeExport(Signal::Traces, Encoding::Protobuf, body, {}).fatal;
+    const std::string printed = testing::internal::GetCapturedStderr();
+    EXPECT_NE(fatal.find("invalid UTF-8"), std::string::npos) << fatal;
+    EXPECT_NE(fatal.find("AnyValue.string_value"), std::string::npos) << fatal;
+    EXPECT_EQ(fatal.find("when parsing"), std::string::npos) << "advice for .proto authors is left out: " << fatal;
+    EXPECT_EQ(printed, "") << "a hundred bad requests print nothing";
+
+    // Outside the decoder protobuf's messages still reach stderr.
+    testing::internal::CaptureStderr();
+    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest parsed;
+    EXPECT_FALSE(parsed.ParseFromString(body));
+    EXPECT_NE(testing::internal::GetCapturedStderr().find("invalid UTF-8"), std::string::npos);
+}
+
 namespace {
 
 opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest nested(int depth)
