@@ -98,8 +98,8 @@ std::optional<int64_t> ControlStore::appendAudit(AuditEntry entry, std::string* 
             // The copy outside the database comes after the commit; if it cannot be
             // written the caller is told (and does not act), the entry stays.
             if (ok && !m_impl->options.auditHeadFile.isEmpty()
-                && !writeAuditHead(m_impl->options.auditHeadFile, entry.seq, entry.hash, m_impl->options.auditMacKey,
-                    &problem))
+                && !writeAuditHead(
+                    m_impl->options.auditHeadFile, entry.seq, entry.hash, m_impl->options.auditMacKey, &problem))
                 return std::nullopt;
             return ok ? std::optional<int64_t>(entry.seq) : std::nullopt;
         },
@@ -141,14 +141,15 @@ AuditVerification ControlStore::verifyAudit()
     return m_impl->run(
         [this] {
             AuditVerification result = verifyAuditChain(m_impl->db(), m_impl->dialect, m_impl->options.auditMacKey);
-            checkAuditHead(m_impl->options.auditHeadFile, m_impl->options.auditMacKey, m_impl->db(), m_impl->dialect,
-                &result);
+            checkAuditHead(
+                m_impl->options.auditHeadFile, m_impl->options.auditMacKey, m_impl->db(), m_impl->dialect, &result);
             return result;
         },
         closed, nullptr);
 }
 
-AuditVerification verifyAuditFile(const QString& controlDbPath, const QByteArray& auditMacKey, const QString& auditHeadFile)
+AuditVerification verifyAuditFile(
+    const QString& controlDbPath, const QByteArray& auditMacKey, const QString& auditHeadFile)
 {
     AuditVerification result;
     if (!QFileInfo(controlDbPath).isFile()) {

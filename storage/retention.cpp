@@ -129,18 +129,22 @@ int64_t Retention::deleteByTime(sqlite3* db, const char* table, const char* time
     return deleted;
 }
 
+int64_t minuteRowCutoffHour(int64_t nowMinute, int64_t minuteRollupDays)
+{
+    return slotOf(Grain::Hour, nowMinute - std::clamp<int64_t>(minuteRollupDays, 1, kMaxDays) * 1440);
+}
+
 int64_t Retention::deleteRollups(sqlite3* db)
 {
     const int64_t nowMinute = minuteOf(m_nowNs);
     // Aligned to the next coarser grain, so a grain never loses part of a
     // period its coarser rows still answer for.
-    int64_t minuteCutoff
-        = slotOf(Grain::Hour, nowMinute - std::clamp<int64_t>(m_options.minuteRollupDays, 1, kMaxDays) * 1440);
+    int64_t minuteCutoff = minuteRowCutoffHour(nowMinute, m_options.minuteRollupDays);
     const int64_t longCutoff
         = slotOf(Grain::Day, nowMinute - std::clamp<int64_t>(m_options.rollupDays, 1, kMaxDays) * 1440);
     // An hour not yet folded into its hour row keeps its minute rows (a fold
     // needs them all), and the cutoff is recorded so later spans of hours
-    // before it update every grain (rollupfold.h).
+    // before it write no minute rows (readGrainBounds, rollupfold.h).
     const SqliteDialect dialect;
     minuteCutoff = std::min(minuteCutoff, scalar(db, dialect.unfoldedHours(), 0, 0, INT64_MAX));
     run(db, dialect.noteMinuteRowsPrunedBefore(), minuteCutoff);

@@ -32,6 +32,10 @@ struct RetentionReport
     std::string error;
 };
 
+/// The first hour (unix minute) whose minute rollup rows retention keeps at
+/// \a nowMinute, before it holds back hours still waiting for a fold.
+int64_t minuteRowCutoffHour(int64_t nowMinute, int64_t minuteRollupDays);
+
 /// Deletes expired telemetry in small steps; the writer runs one step between
 /// commits and repeats while step() says more remains. Raw spans leave oldest
 /// rowid first, and only below the smallest rowid of any span that starts at or

@@ -62,7 +62,7 @@ struct SpanFacts
 };
 
 /// Which rollup grains the spans of an hour update (unix minutes of hour starts;
-/// RollupFold::grainBounds() derives them from retention's cutoffs).
+/// readGrainBounds() in rollupfold.h derives them from retention's cutoffs).
 struct RollupGrainBounds
 {
     /// Hours before this one are past retention's minute-row cutoff: their
@@ -84,7 +84,7 @@ public:
     RollupAccumulator(sqlite3* db, const SqlDialect& dialect);
     bool valid() const;
 
-    /// Default: every grain is written (re-pricing, tenant purge).
+    /// Default: every grain is written.
     void setGrainBounds(const RollupGrainBounds& bounds) { m_bounds = bounds; }
 
     void addSpan(const SpanFacts& span);

@@ -4,6 +4,8 @@
 #include "sqldialect.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <sqlite3.h>
 
 namespace spanlight {
@@ -13,7 +15,6 @@ RollupFold::RollupFold(sqlite3* db, const SqlDialect& dialect)
     , m_settled(db, dialect.settledUnfoldedHours())
     , m_otherUnfolded(db, dialect.otherUnfoldedHourIn())
     , m_clear(db, dialect.clearUnfoldedHour())
-    , m_prunedBefore(db, dialect.minuteRowsPrunedBefore())
 {
     for (const auto& [deleteSql, insertSql] : dialect.foldStatements())
         m_tables.emplace_back(Statement(db, deleteSql), Statement(db, insertSql));
@@ -21,7 +22,7 @@ RollupFold::RollupFold(sqlite3* db, const SqlDialect& dialect)
 
 bool RollupFold::valid() const
 {
-    return m_settled.valid() && m_otherUnfolded.valid() && m_clear.valid() && m_prunedBefore.valid()
+    return m_settled.valid() && m_otherUnfolded.valid() && m_clear.valid()
         && std::all_of(
             m_tables.begin(), m_tables.end(), [](const auto& t) { return t.first.valid() && t.second.valid(); });
 }
@@ -99,17 +100,31 @@ int RollupFold::step(int64_t nowMinute, bool* more, int64_t* hoursFolded)
     return rc;
 }
 
-RollupGrainBounds RollupFold::grainBounds(int64_t nowMinute, int64_t minuteRollupDays)
+namespace {
+
+std::optional<int64_t> firstInteger(sqlite3* db, const std::string& sql)
 {
-    // Retention clamps the same way (retention.cpp).
-    constexpr int64_t kMaxDays = 100 * 366;
-    int64_t cutoff = slotOf(Grain::Hour, nowMinute - std::clamp<int64_t>(minuteRollupDays, 1, kMaxDays) * 1440);
-    if (sqlite3_step(m_prunedBefore.get()) == SQLITE_ROW)
-        cutoff = std::max<int64_t>(cutoff, sqlite3_column_int64(m_prunedBefore.get(), 0));
-    sqlite3_reset(m_prunedBefore.get());
+    Statement s(db, sql);
+    if (s.valid() && sqlite3_step(s.get()) == SQLITE_ROW && sqlite3_column_type(s.get(), 0) != SQLITE_NULL)
+        return sqlite3_column_int64(s.get(), 0);
+    return std::nullopt;
+}
+
+} // namespace
+
+RollupGrainBounds readGrainBounds(sqlite3* db, const SqlDialect& dialect, int64_t clockCutoffHour, bool retentionRuns)
+{
+    constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+    // Both are hour starts: retention cuts minute rows by whole hours.
+    const int64_t prunedBefore = firstInteger(db, dialect.minuteRowsPrunedBefore()).value_or(kNone);
+    const std::optional<int64_t> oldestUnfolded = firstInteger(db, dialect.unfoldedHours());
+    const int64_t cutoff = std::max(clockCutoffHour, prunedBefore);
     RollupGrainBounds bounds;
-    bounds.minuteRowsFrom = slotOf(Grain::Hour, cutoff);
-    bounds.minuteOnlyFrom = bounds.minuteRowsFrom + minutesIn(Grain::Hour) + kFoldMarginMinutes;
+    bounds.minuteRowsFrom = retentionRuns ? cutoff : prunedBefore;
+    if (oldestUnfolded)
+        bounds.minuteRowsFrom = std::min(bounds.minuteRowsFrom, *oldestUnfolded);
+    if (cutoff != kNone)
+        bounds.minuteOnlyFrom = cutoff + minutesIn(Grain::Hour) + kFoldMarginMinutes;
     return bounds;
 }
 

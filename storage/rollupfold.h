@@ -19,6 +19,16 @@ constexpr int64_t kFoldSettleMinutes = 2;
 /// grain directly: a fold needs all minute rows of its hour.
 constexpr int64_t kFoldMarginMinutes = 6 * 60;
 
+/// Which grains spans update, hour by hour (RollupGrainBounds), from the state
+/// in \a db and retention's minute-row cutoff now (\a clockCutoffHour, an hour
+/// start; INT64_MIN when there is none):
+/// - no minute rows before the cutoff when \a retentionRuns, else before the
+///   latest cutoff retention ever applied (rollup_marks), except for hours
+///   still unfolded: retention keeps their minute rows, and their fold needs
+///   every span in them;
+/// - minute rows only from a margin after the later of the two cutoffs.
+RollupGrainBounds readGrainBounds(sqlite3* db, const SqlDialect& dialect, int64_t clockCutoffHour, bool retentionRuns);
+
 /// Folds minute rollup rows into hour rows, and hour rows into day rows, for
 /// the hours commits marked unfolded (docs/rollups.md "Folding"). An hour's rows
 /// are replaced by the sums of its minute rows, so folding again after late
@@ -40,11 +50,6 @@ public:
     /// step starts that hour again.
     void abandon() { m_task.reset(); }
 
-    /// Which grains spans update, hour by hour (RollupGrainBounds): no minute
-    /// rows before retention's minute-row cutoff at \a nowMinute or any cutoff
-    /// it ever applied; minute rows only from a margin after it.
-    RollupGrainBounds grainBounds(int64_t nowMinute, int64_t minuteRollupDays);
-
     /// SQLite's message for the last failed statement.
     const std::string& lastError() const { return m_lastError; }
 
@@ -64,7 +69,7 @@ private:
     sqlite3* m_db;
     std::string m_lastError;
     std::optional<Task> m_task;
-    Statement m_settled, m_otherUnfolded, m_clear, m_prunedBefore;
+    Statement m_settled, m_otherUnfolded, m_clear;
     std::vector<std::pair<Statement, Statement>> m_tables; // delete, insert from the finer grain
 };
 

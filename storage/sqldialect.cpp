@@ -121,7 +121,7 @@ std::vector<std::vector<std::string>> SqliteDialect::migrations() const
         // rows; each commit that touches one counts its generation up.
         "CREATE TABLE rollup_unfolded (hour INTEGER PRIMARY KEY, generation INTEGER NOT NULL)",
         // 'minute_rows_pruned_before': retention's high-water mark, so a late
-        // span for an hour whose minute rows are gone updates every grain.
+        // span for an hour whose minute rows are gone writes no minute row.
         "CREATE TABLE rollup_marks (name TEXT PRIMARY KEY, minute INTEGER NOT NULL) WITHOUT ROWID",
         // Per-prompt totals keep hour and day rows only: a minute is read from
         // rollup_prompt, whose rows each commit writes anyway.

@@ -44,7 +44,7 @@ bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& repor
         foldMore = st.foldStep(retention.nowNs(), &report.hoursFolded, &error);
         if (!error.empty())
             report.error = error;
-        st.refreshGrainBounds(retention.nowNs(), m_options.retention.minuteRollupDays);
+        st.refreshGrainBounds(retention.nowNs(), m_options.retention);
         if (foldMore)
             return true;
     }
@@ -97,7 +97,7 @@ void TelemetryWriter::foldNow(int64_t nowNs, std::function<void(int64_t hoursFol
         int64_t folded = 0;
         std::string error;
         while (st.foldStep(nowNs, &folded, &error)) { }
-        st.refreshGrainBounds(nowNs, m_options.retention.minuteRollupDays);
+        st.refreshGrainBounds(nowNs, m_options.retention);
         done(folded, error);
     });
 }

@@ -131,9 +131,10 @@ void WriterState::preloadDedupWindow()
     }
 }
 
-void WriterState::refreshGrainBounds(int64_t nowNs, int64_t minuteRollupDays)
+void WriterState::refreshGrainBounds(int64_t nowNs, const RetentionOptions& retention)
 {
-    rollups->setGrainBounds(fold->grainBounds(minuteOf(nowNs), minuteRollupDays));
+    rollups->setGrainBounds(readGrainBounds(connection.handle(), dialect,
+        minuteRowCutoffHour(minuteOf(nowNs), retention.minuteRollupDays), retention.intervalSeconds > 0));
 }
 
 bool WriterState::foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error)

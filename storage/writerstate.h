@@ -53,7 +53,7 @@ struct WriterState
     /// crash) is still recognised.
     void preloadDedupWindow();
     /// Which grains the spans of each hour update from now on (rollupfold.h).
-    void refreshGrainBounds(int64_t nowNs, int64_t minuteRollupDays);
+    void refreshGrainBounds(int64_t nowNs, const RetentionOptions& retention);
     /// One step of folding (RollupFold::step) in a transaction of its own.
     /// Returns whether more remains; false on failure with \a error.
     bool foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error);

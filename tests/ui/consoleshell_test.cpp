@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolButton>
+#include <algorithm>
 #include <gtest/gtest.h>
 
 using namespace spanlight;
@@ -202,12 +203,15 @@ TEST_F(ConsoleShell, HiddenOverviewWaitsUntilShown)
     QSignalSpy applied(window->overviewPage(), &OverviewView::resultApplied);
     emit s_fixture->context().dataChanged(); // new spans while the overview is hidden: no query yet
     QCoreApplication::processEvents();
-    EXPECT_EQ(asked.count(), 0) << "a hidden overview asks nothing";
+    const auto overviewAsks = [&asked] {
+        return std::count_if(asked.begin(), asked.end(),
+            [](const QList<QVariant>& call) { return call.at(0).toByteArray() == "overview"; });
+    };
+    EXPECT_EQ(overviewAsks(), 0) << "a hidden overview asks nothing";
     EXPECT_EQ(applied.count(), 0);
     window->showPage(MainWindow::Page::Overview);
     ASSERT_TRUE(applied.wait(10000)) << "shown, it catches up";
-    ASSERT_GE(asked.count(), 1);
-    EXPECT_EQ(asked.at(0).at(0).toByteArray(), QByteArray("overview"));
+    EXPECT_GE(overviewAsks(), 1);
 }
 
 TEST_F(ConsoleShell, ATraceAskedForAnywhereOpensOnTheTracesPage)

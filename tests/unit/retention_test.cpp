@@ -86,14 +86,23 @@ TEST_F(RetentionFixture, AgeLimitNeverDeletesUnexpiredSpans)
 
 TEST_F(RetentionFixture, RollupsExpireByGrain)
 {
+    {
+        // Twenty days ago these spans arrived on time, so they have minute rows.
+        WriterOptions early = options();
+        early.clockNs = [] { return kNow - 20 * kDay + kHour; };
+        TelemetryWriter writer(early);
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        ASSERT_TRUE(test::storeAndWait(writer, spans(0, 10, kNow - 20 * kDay)).committed);
+    }
     TelemetryWriter writer(options());
     std::string error;
     ASSERT_TRUE(writer.start(&error)) << error;
-    ASSERT_TRUE(
-        test::storeAndWait(writer, spans(0, 10, kNow - 20 * kDay)).committed); // minute rows expire, hour/day rows stay
     ASSERT_TRUE(test::storeAndWait(writer, spans(10, 10, kNow - 401 * kDay)).committed); // every grain expires
     ASSERT_TRUE(test::storeAndWait(writer, spans(20, 10, kNow - kHour)).committed); // everything stays
-    test::retainAndWait(writer, kNow);
+    // Rounds are off here (the test asks for one), so until one has run every span has its minute row.
+    EXPECT_EQ(test::DbProbe(options().path).scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = 1"), 30);
+    EXPECT_EQ(test::retainAndWait(writer, kNow).error, ""); // the twenty-day-old minute rows expire, hour/day rows stay
     writer.stop();
 
     test::DbProbe db(options().path);
