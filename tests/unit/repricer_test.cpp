@@ -85,3 +85,46 @@ TEST(Repricer, RawSpansAndRollupOnlyHistoryGetTheNewPrices)
             99 * 7000 + 5000)
             << "grain " << grain;
 }
+
+TEST(Repricer, WritesNoMinuteRowsWhereRetentionRemovedThem)
+{
+    // Raw spans kept longer than minute rows: re-pricing them changes hour and
+    // day rows, and no lone minute row of a cost difference appears where
+    // retention removed the minute rows (queries would take it for coverage).
+    QTemporaryDir dir;
+    WriterOptions options;
+    options.path = dir.path() + QStringLiteral("/telemetry.db");
+    options.retention.intervalSeconds = 0;
+    options.retention.rawMaxAgeHours = 0;
+    options.retention.minuteRollupDays = 1;
+    options.clockNs = [] { return kNow; };
+    {
+        TelemetryWriter writer(options);
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        auto batch = std::make_shared<IngestBatch>();
+        for (int i = 0; i < 10; ++i)
+            batch->spans.push_back(pricedSpan(i, kNow - 2 * kDay + int64_t(i) * 1'000'000'000, "acme"));
+        ASSERT_TRUE(test::storeAndWait(writer, batch).committed);
+        EXPECT_EQ(test::retainAndWait(writer, kNow).error, "");
+    }
+    test::DbProbe db(options.path);
+    ASSERT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_spend WHERE grain = 1"), 0) << "retention removed them";
+    ASSERT_EQ(db.scalar("SELECT COUNT(*) FROM spans"), 10);
+
+    RepriceRequest request;
+    request.databasePath = options.path;
+    request.sinceNs = kNow - 30 * kDay;
+    request.priceSpan = [](SpanRecord& r) {
+        r.costNanoUsd = *r.inputTokens * 7;
+        r.priceRowId = 2;
+    };
+    request.priceSums
+        = [](const std::string&, int64_t, const TokenSums& sums) -> std::optional<int64_t> { return sums.input * 7; };
+    const RepriceResult result = reprice(request);
+    ASSERT_TRUE(result.error.empty()) << result.error;
+    EXPECT_EQ(result.byTenant.at("acme").spansChanged, 10);
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_spend WHERE grain = 1"), 0);
+    EXPECT_EQ(db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = 2"), 10 * 7000);
+    EXPECT_EQ(db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = 3"), 10 * 7000);
+}
