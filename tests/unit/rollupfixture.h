@@ -13,6 +13,12 @@
 namespace spanlight::test {
 
 constexpr int64_t kMinute = 60'000'000'000;
+
+/// The hour (unix minute of its start) holding \a ns.
+inline int64_t hourOf(int64_t ns)
+{
+    return slotOf(Grain::Hour, minuteOf(ns));
+}
 // 2026-11-23 09:58 UTC: the spans below cross an hour boundary.
 constexpr int64_t kBase = 1795427880LL * 1'000'000'000;
 
