@@ -58,9 +58,12 @@ bool repriceSpans(sqlite3* db, SqliteConnection& connection, const SqlDialect& d
     // Every grain at once (nothing to fold later), but no minute rows where
     // retention already removed them: a lone cost delta there would look like
     // minute coverage that is gone.
-    RollupGrainBounds bounds = readGrainBounds(db, dialect, std::numeric_limits<int64_t>::min(), false);
-    bounds.minuteOnlyFrom = std::numeric_limits<int64_t>::max();
-    rollups.setGrainBounds(bounds);
+    std::optional<RollupGrainBounds> bounds
+        = readGrainBounds(db, dialect, std::numeric_limits<int64_t>::min(), false, &result.error);
+    if (!bounds)
+        return false;
+    bounds->minuteOnlyFrom = std::numeric_limits<int64_t>::max();
+    rollups.setGrainBounds(*bounds);
     // Read everything to change first: a statement reading spans while the same
     // connection updates them would see its own changes.
     struct Change

@@ -102,22 +102,32 @@ int RollupFold::step(int64_t nowMinute, bool* more, int64_t* hoursFolded)
 
 namespace {
 
-std::optional<int64_t> firstInteger(sqlite3* db, const std::string& sql)
+/// The first column of the first row, if any; false with \a error when the query fails.
+bool firstInteger(sqlite3* db, const std::string& sql, std::optional<int64_t>* value, std::string* error)
 {
     Statement s(db, sql);
-    if (s.valid() && sqlite3_step(s.get()) == SQLITE_ROW && sqlite3_column_type(s.get(), 0) != SQLITE_NULL)
-        return sqlite3_column_int64(s.get(), 0);
-    return std::nullopt;
+    const int rc = s.valid() ? sqlite3_step(s.get()) : SQLITE_ERROR;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *error = std::string("reading the rollup marks failed: ") + sqlite3_errmsg(db);
+        return false;
+    }
+    if (rc == SQLITE_ROW && sqlite3_column_type(s.get(), 0) != SQLITE_NULL)
+        *value = sqlite3_column_int64(s.get(), 0);
+    return true;
 }
 
 } // namespace
 
-RollupGrainBounds readGrainBounds(sqlite3* db, const SqlDialect& dialect, int64_t clockCutoffHour, bool retentionRuns)
+std::optional<RollupGrainBounds> readGrainBounds(
+    sqlite3* db, const SqlDialect& dialect, int64_t clockCutoffHour, bool retentionRuns, std::string* error)
 {
     constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
     // Both are hour starts: retention cuts minute rows by whole hours.
-    const int64_t prunedBefore = firstInteger(db, dialect.minuteRowsPrunedBefore()).value_or(kNone);
-    const std::optional<int64_t> oldestUnfolded = firstInteger(db, dialect.unfoldedHours());
+    std::optional<int64_t> recorded, oldestUnfolded;
+    if (!firstInteger(db, dialect.minuteRowsPrunedBefore(), &recorded, error)
+        || !firstInteger(db, dialect.unfoldedHours(), &oldestUnfolded, error))
+        return std::nullopt;
+    const int64_t prunedBefore = recorded.value_or(kNone);
     const int64_t cutoff = std::max(clockCutoffHour, prunedBefore);
     RollupGrainBounds bounds;
     bounds.minuteRowsFrom = retentionRuns ? cutoff : prunedBefore;

@@ -27,7 +27,9 @@ constexpr int64_t kFoldMarginMinutes = 6 * 60;
 ///   still unfolded: retention keeps their minute rows, and their fold needs
 ///   every span in them;
 /// - minute rows only from a margin after the later of the two cutoffs.
-RollupGrainBounds readGrainBounds(sqlite3* db, const SqlDialect& dialect, int64_t clockCutoffHour, bool retentionRuns);
+/// Empty, with \a error, when the state cannot be read.
+std::optional<RollupGrainBounds> readGrainBounds(
+    sqlite3* db, const SqlDialect& dialect, int64_t clockCutoffHour, bool retentionRuns, std::string* error);
 
 /// Folds minute rollup rows into hour rows, and hour rows into day rows, for
 /// the hours commits marked unfolded (docs/rollups.md "Folding"). An hour's rows

@@ -110,7 +110,13 @@ std::vector<RollupPiece> decomposeRange(const TimeRange& range, const std::vecto
 RollupHorizon readRollupHorizon(sqlite3* db, const char* table, QueryStatus& status)
 {
     const std::string name(table);
-    const auto minute = minSlot(db, name, Grain::Minute, status);
+    auto minute = minSlot(db, name, Grain::Minute, status);
+    // Minute rows before the cutoff retention recorded are gone or incomplete
+    // (the writer sends spans there to hour and day rows only), whatever rows
+    // are left there. A database from before schema 4 has no such record.
+    Statement recorded(db, SqliteDialect().minuteRowsPrunedBefore());
+    if (minute && recorded.valid() && sqlite3_step(recorded.get()) == SQLITE_ROW)
+        minute = std::max<int64_t>(*minute, sqlite3_column_int64(recorded.get(), 0));
     const auto hour = minSlot(db, name, Grain::Hour, status);
     const auto day = minSlot(db, name, Grain::Day, status);
     RollupHorizon h;

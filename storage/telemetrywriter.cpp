@@ -148,7 +148,10 @@ void TelemetryWriter::run(std::promise<std::string>* opened)
         return;
     }
     state->maintainRollups = m_options.maintainRollups;
-    state->refreshGrainBounds(nowNs(m_options), m_options.retention);
+    if (!state->refreshGrainBounds(nowNs(m_options), m_options.retention, &error)) {
+        opened->set_value(error);
+        return;
+    }
     // Freed cell space is zeroed (no extra I/O), so rows that B-tree balancing
     // moves leave no stale copy behind for a tenant purge to miss.
     state->connection.exec(state->dialect.writerSecureDelete(false));

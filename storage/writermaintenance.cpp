@@ -44,7 +44,8 @@ bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& repor
         foldMore = st.foldStep(retention.nowNs(), &report.hoursFolded, &error);
         if (!error.empty())
             report.error = error;
-        st.refreshGrainBounds(retention.nowNs(), m_options.retention);
+        if (!st.refreshGrainBounds(retention.nowNs(), m_options.retention, &error))
+            report.error = error;
         if (foldMore)
             return true;
     }
@@ -60,6 +61,9 @@ bool TelemetryWriter::retentionStep(Retention& retention, RetentionReport& repor
         report.error = error;
         return false; // the next round tries again
     }
+    // The round's cutoff is recorded now; the bounds follow it at once.
+    if (!more && st.maintainRollups && !st.refreshGrainBounds(retention.nowNs(), m_options.retention, &error))
+        report.error = error;
     return more;
 }
 
@@ -97,7 +101,9 @@ void TelemetryWriter::foldNow(int64_t nowNs, std::function<void(int64_t hoursFol
         int64_t folded = 0;
         std::string error;
         while (st.foldStep(nowNs, &folded, &error)) { }
-        st.refreshGrainBounds(nowNs, m_options.retention);
+        std::string boundsError;
+        if (!st.refreshGrainBounds(nowNs, m_options.retention, &boundsError) && error.empty())
+            error = boundsError;
         done(folded, error);
     });
 }

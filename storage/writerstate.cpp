@@ -131,10 +131,25 @@ void WriterState::preloadDedupWindow()
     }
 }
 
-void WriterState::refreshGrainBounds(int64_t nowNs, const RetentionOptions& retention)
+bool WriterState::refreshGrainBounds(int64_t nowNs, const RetentionOptions& retention, std::string* error)
 {
-    rollups->setGrainBounds(readGrainBounds(connection.handle(), dialect,
-        minuteRowCutoffHour(minuteOf(nowNs), retention.minuteRollupDays), retention.intervalSeconds > 0));
+    const bool retentionRuns = retention.intervalSeconds > 0;
+    const std::optional<RollupGrainBounds> bounds = readGrainBounds(connection.handle(), dialect,
+        minuteRowCutoffHour(minuteOf(nowNs), retention.minuteRollupDays), retentionRuns, error);
+    if (!bounds)
+        return false;
+    if (retentionRuns && bounds->minuteRowsFrom > recordedMinuteCutoff) {
+        // Outside any transaction: one small write, at most once an hour.
+        Statement note(connection.handle(), dialect.noteMinuteRowsPrunedBefore());
+        if (!note.valid() || sqlite3_bind_int64(note.get(), 1, bounds->minuteRowsFrom) != SQLITE_OK
+            || sqlite3_step(note.get()) != SQLITE_DONE) {
+            *error = std::string("recording the minute-row cutoff failed: ") + sqlite3_errmsg(connection.handle());
+            return false;
+        }
+        recordedMinuteCutoff = bounds->minuteRowsFrom;
+    }
+    rollups->setGrainBounds(*bounds);
+    return true;
 }
 
 bool WriterState::foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error)

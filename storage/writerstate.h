@@ -10,6 +10,7 @@
 #include "sqliteconnection.h"
 #include "telemetrywriter.h"
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ struct WriterState
     Statement updateSpanPrompt;
     bool maintainRollups = true;
     int walFrames = 0; // reported by the WAL hook after each commit
+    int64_t recordedMinuteCutoff = std::numeric_limits<int64_t>::min(); // written by refreshGrainBounds
 
     /// Prepares the derived-table statements; false with a message on failure.
     bool prepare(PromptIdentifier identify, size_t joinCapacity, size_t joinBytes, std::string* error);
@@ -53,7 +55,13 @@ struct WriterState
     /// crash) is still recognised.
     void preloadDedupWindow();
     /// Which grains the spans of each hour update from now on (rollupfold.h).
-    void refreshGrainBounds(int64_t nowNs, const RetentionOptions& retention);
+    /// With retention running, the minute-row cutoff the bounds use is
+    /// recorded first (rollup_marks), so the spans it sends to hour and day
+    /// rows only stay there when the cutoff later moves back (a longer
+    /// minute_rollup_days, a clock set back) or retention is turned off, and
+    /// queries know minute rows before it are incomplete. On failure the
+    /// previous bounds stay, and false comes back with \a error.
+    bool refreshGrainBounds(int64_t nowNs, const RetentionOptions& retention, std::string* error);
     /// One step of folding (RollupFold::step) in a transaction of its own.
     /// Returns whether more remains; false on failure with \a error.
     bool foldStep(int64_t nowNs, int64_t* hoursFolded, std::string* error);

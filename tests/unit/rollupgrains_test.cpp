@@ -4,6 +4,7 @@
 // except for hours still waiting for their fold, or with retention off.
 #include "rollupfixture.h"
 #include "rollupfold.h"
+#include "rollupranges.h"
 #include "sqldialect.h"
 #include "sqliteconnection.h"
 #include "testcollector.h"
@@ -80,6 +81,8 @@ TEST_F(RollupFixture, OldHoursSkipFoldingAndHoursPastTheMinuteCutoffGetNoMinuteR
     }
     EXPECT_EQ(db.scalar("SELECT MIN(slot) FROM rollup_latency WHERE grain = 1"), cutoff)
         << "no stray minute row pulls the minute rows' horizon back past what retention keeps";
+    EXPECT_EQ(db.scalar("SELECT minute FROM rollup_marks WHERE name = 'minute_rows_pruned_before'"), cutoff)
+        << "the cutoff the writer withholds minute rows by is recorded";
 
     // Retention once removed minute rows up to a point later than today's
     // cutoff (a longer minute_rollup_days since): hours before it get no minute
@@ -89,8 +92,8 @@ TEST_F(RollupFixture, OldHoursSkipFoldingAndHoursPastTheMinuteCutoffGetNoMinuteR
         SqliteConnection c;
         std::string error;
         ASSERT_TRUE(c.open(path(), SqliteConnection::Mode::ReadWrite, SqliteDialect(), false, &error)) << error;
-        ASSERT_EQ(c.exec("INSERT INTO rollup_marks VALUES ('minute_rows_pruned_before', " + std::to_string(prunedBefore)
-                          + ")",
+        ASSERT_EQ(c.exec("INSERT OR REPLACE INTO rollup_marks VALUES ('minute_rows_pruned_before', "
+                          + std::to_string(prunedBefore) + ")",
                       &error),
             SQLITE_OK)
             << error;
@@ -159,4 +162,63 @@ TEST_F(RollupFixture, WithRetentionOffOldHoursKeepTheirMinuteRows)
     EXPECT_EQ(rowsUpToTheHourOf(db, old, Grain::Minute), 1);
     EXPECT_EQ(rowsUpToTheHourOf(db, old, Grain::Hour), 1) << "every grain at once: no fold needed";
     EXPECT_EQ(db.count("rollup_unfolded"), 0);
+}
+
+TEST_F(RollupFixture, HoursWithheldFromMinuteRowsStaySoWhenTheCutoffMovesBack)
+{
+    // Spans two days old with one day of minute rows: hour and day rows only.
+    WriterOptions o = options();
+    o.retention.minuteRollupDays = 1;
+    o.retention.intervalSeconds = 24 * 3600;
+    o.clockNs = [] { return kBase; };
+    const int64_t old = (hourOf(kBase - 2 * 1440 * kMinute) + 10) * kMinute; // three spans, one hour
+    const auto storeOne = [this, &o](uint8_t n, int64_t startNs) {
+        TelemetryWriter writer(o);
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        storeSpans(writer, { span(n, startNs, 1'000'000) });
+    };
+    storeOne(1, old);
+    // Later: a week of minute rows, then retention off. Either way the hour
+    // stays without minute rows, or its minute rows would hold one span of two.
+    o.retention.minuteRollupDays = 7;
+    storeOne(2, old + kMinute);
+    o.retention.intervalSeconds = 0;
+    storeOne(3, old + 2 * kMinute);
+    test::DbProbe db(path());
+    EXPECT_EQ(rowsUpToTheHourOf(db, old, Grain::Minute), 0);
+    EXPECT_EQ(
+        db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2 AND slot = " + std::to_string(hourOf(old))),
+        3);
+}
+
+TEST_F(RollupFixture, QueriesTrustNoMinuteRowsBeforeTheRecordedCutoff)
+{
+    // Retention off and nothing recorded: an old span gets a minute row.
+    WriterOptions o = options();
+    o.retention.intervalSeconds = 0;
+    o.clockNs = [] { return kBase; };
+    const int64_t old = kBase - 3 * 1440 * kMinute;
+    {
+        TelemetryWriter writer(o);
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        storeSpans(writer, { span(1, old, 1'000'000), span(2, kBase - 60 * kMinute, 1'000'000) });
+        EXPECT_EQ(fold(writer, kBase), 2);
+    }
+    SqliteConnection c;
+    std::string error;
+    ASSERT_TRUE(c.open(path(), SqliteConnection::Mode::ReadWrite, SqliteDialect(), false, &error)) << error;
+    QueryStatus status;
+    EXPECT_EQ(readRollupHorizon(c.handle(), "rollup_latency", status).minuteFrom, std::nullopt)
+        << "every minute row there is, from the oldest hour on";
+    // A cutoff recorded after that hour: its minute row no longer counts as coverage.
+    const int64_t recorded = hourOf(old) + 24 * 60;
+    ASSERT_EQ(c.exec("INSERT INTO rollup_marks VALUES ('minute_rows_pruned_before', " + std::to_string(recorded) + ")",
+                  &error),
+        SQLITE_OK)
+        << error;
+    const RollupHorizon horizon = readRollupHorizon(c.handle(), "rollup_latency", status);
+    ASSERT_TRUE(status.ok()) << status.error;
+    EXPECT_EQ(horizon.minuteFrom, recorded);
 }
