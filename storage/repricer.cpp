@@ -6,6 +6,7 @@
 #include "sqliteconnection.h"
 
 #include <limits>
+#include <set>
 #include <sqlite3.h>
 
 namespace spanlight {
@@ -199,6 +200,11 @@ bool repriceRollups(sqlite3* db, SqliteConnection& connection, const RepriceRequ
         int64_t key[5];
         int64_t cost, unpriced;
     };
+    // Days not yet folded (rollupfold.h) have their totals in hour rows.
+    std::set<int64_t> unfoldedDays;
+    Statement days(db, SqliteDialect().unfoldedDays());
+    while (days.valid() && sqlite3_step(days.get()) == SQLITE_ROW)
+        unfoldedDays.insert(sqlite3_column_int64(days.get(), 0));
     std::vector<RowChange> changes;
     sqlite3_stmt* s = select.get();
     sqlite3_bind_int64(s, 1, sinceMinute);
@@ -212,7 +218,9 @@ bool repriceRollups(sqlite3* db, SqliteConnection& connection, const RepriceRequ
         const int64_t oldCost = sqlite3_column_int64(s, 11);
         const std::string tenant = text(s, 14);
         // Day rows carry the per-tenant totals; finer rows repeat them.
-        if (sqlite3_column_int(s, 0) == static_cast<int>(Grain::Day)) {
+        const int grain = sqlite3_column_int(s, 0);
+        const bool dayUnfolded = unfoldedDays.count(slotOf(Grain::Day, slot)) > 0;
+        if (grain == static_cast<int>(dayUnfolded ? Grain::Hour : Grain::Day)) {
             result.byTenant[tenant].beforeNanoUsd += oldCost;
             result.byTenant[tenant].afterNanoUsd += newCost;
         }

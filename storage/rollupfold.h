@@ -34,8 +34,9 @@ std::optional<RollupGrainBounds> readGrainBounds(
 /// Folds minute rollup rows into hour rows, and hour rows into day rows, for
 /// the hours commits marked unfolded (docs/rollups.md "Folding"). An hour's rows
 /// are replaced by the sums of its minute rows, so folding again after late
-/// spans is exact; a day is folded when none of its other hours is unfolded.
-/// One table per step, so ingest commits wait for one table's fold at most.
+/// spans is exact. A day is folded once it has ended and none of its hours is
+/// unfolded; until then it is marked unfolded itself. One table per step, so
+/// ingest commits wait for one table's fold at most.
 class RollupFold
 {
 public:
@@ -44,9 +45,10 @@ public:
 
     /// One bounded piece of folding, inside the caller's transaction: one
     /// rollup table's rows of the oldest hour that ended kFoldSettleMinutes
-    /// before \a nowMinute (then of its day). Its mark goes with the last
-    /// piece, unless a commit changed the hour meanwhile. Returns an SQLite
-    /// result code; \a more tells whether to call again.
+    /// before \a nowMinute (then of its day, when that has ended too), else of
+    /// the oldest such day left unfolded. A mark goes with the last piece,
+    /// unless a commit changed the hour meanwhile. Returns an SQLite result
+    /// code; \a more tells whether to call again.
     int step(int64_t nowMinute, bool* more, int64_t* hoursFolded);
     /// Forgets the fold in progress (its transaction rolled back); the next
     /// step starts that hour again.
@@ -56,22 +58,28 @@ public:
     const std::string& lastError() const { return m_lastError; }
 
 private:
-    /// The hour being folded, table by table, then its day's rows.
+    /// The hour being folded, table by table, then its day's rows; or a day
+    /// alone (its hours were folded before it ended).
     struct Task
     {
-        int64_t hour = 0;
+        int64_t hour = 0; ///< the day's first hour for a day alone
         int64_t generation = 0; ///< of its mark when the fold began
         bool day = false;
+        bool dayAlone = false;
         size_t table = 0;
     };
 
+    std::optional<Task> nextTask(int64_t settledMinute, int* rc);
     int foldTable(size_t table, Grain grain, int64_t slot);
+    /// After an hour's tables: fold its day next (true), or mark the day unfolded.
+    int afterHour(Task& task, int64_t settledMinute, bool* foldDay);
+    int bindAndFinish(Statement& statement, std::initializer_list<int64_t> values);
     int finish(sqlite3_stmt* s);
 
     sqlite3* m_db;
     std::string m_lastError;
     std::optional<Task> m_task;
-    Statement m_settled, m_otherUnfolded, m_clear;
+    Statement m_settled, m_otherUnfolded, m_clear, m_settledDay, m_markDay, m_clearDay;
     std::vector<std::pair<Statement, Statement>> m_tables; // delete, insert from the finer grain
 };
 

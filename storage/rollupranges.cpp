@@ -82,7 +82,8 @@ std::optional<int64_t> prunedFrom(std::optional<int64_t> fine, std::optional<int
 
 } // namespace
 
-std::vector<RollupPiece> decomposeRange(const TimeRange& range, const std::vector<int64_t>& unfoldedHours)
+std::vector<RollupPiece> decomposeRange(
+    const TimeRange& range, const std::vector<int64_t>& unfoldedHours, const std::vector<int64_t>& unfoldedDays)
 {
     std::vector<RollupPiece> out;
     if (range.empty())
@@ -93,11 +94,13 @@ std::vector<RollupPiece> decomposeRange(const TimeRange& range, const std::vecto
         return out;
     }
     decomposeHours(out, range.fromMinute, d0, unfoldedHours);
-    if (!anyIn(unfoldedHours, d0, d1)) {
+    const auto dayUnfolded
+        = [&](int64_t from, int64_t to) { return anyIn(unfoldedHours, from, to) || anyIn(unfoldedDays, from, to); };
+    if (!dayUnfolded(d0, d1)) {
         addPiece(out, Grain::Day, d0, d1);
     } else {
         for (int64_t d = d0; d < d1; d += kDay) {
-            if (anyIn(unfoldedHours, d, d + kDay))
+            if (dayUnfolded(d, d + kDay))
                 decomposeHours(out, d, d + kDay, unfoldedHours);
             else
                 addPiece(out, Grain::Day, d, d + kDay);
@@ -127,13 +130,17 @@ RollupHorizon readRollupHorizon(sqlite3* db, const char* table, QueryStatus& sta
     Statement unfolded(db, SqliteDialect().unfoldedHours());
     while (unfolded.valid() && sqlite3_step(unfolded.get()) == SQLITE_ROW)
         h.unfoldedHours.push_back(sqlite3_column_int64(unfolded.get(), 0));
+    // Nor, before schema 5, unfolded days.
+    Statement days(db, SqliteDialect().unfoldedDays());
+    while (days.valid() && sqlite3_step(days.get()) == SQLITE_ROW)
+        h.unfoldedDays.push_back(sqlite3_column_int64(days.get(), 0));
     return h;
 }
 
 std::vector<RollupPiece> plannedPieces(const TimeRange& range, const RollupHorizon& horizon, RollupCoverage* coverage)
 {
     std::vector<RollupPiece> out;
-    for (RollupPiece piece : decomposeRange(range, horizon.unfoldedHours)) {
+    for (RollupPiece piece : decomposeRange(range, horizon.unfoldedHours, horizon.unfoldedDays)) {
         const std::optional<int64_t>& keptFrom = piece.grain == Grain::Minute ? horizon.minuteFrom
             : piece.grain == Grain::Hour                                      ? horizon.hourFrom
                                                                               : std::optional<int64_t>();

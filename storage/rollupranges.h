@@ -25,8 +25,10 @@ struct RollupPiece
 /// most five pieces, so a query's cost grows with the number of periods, not
 /// with the number of minutes or spans. Hours in \a unfoldedHours (sorted;
 /// their hour and day rows are incomplete, rollupfold.h) are read from minute
-/// rows, and the days holding them from hour rows.
-std::vector<RollupPiece> decomposeRange(const TimeRange& range, const std::vector<int64_t>& unfoldedHours = {});
+/// rows, and the days holding them from hour rows, as are the days in
+/// \a unfoldedDays (sorted; their day rows are incomplete).
+std::vector<RollupPiece> decomposeRange(const TimeRange& range, const std::vector<int64_t>& unfoldedHours = {},
+    const std::vector<int64_t>& unfoldedDays = {});
 
 /// The oldest slot still held per grain of one rollup table, where retention
 /// has pruned finer rows (docs/queries.md "Retention").
@@ -36,10 +38,11 @@ struct RollupHorizon
     std::optional<int64_t> minuteFrom; ///< minute rows older than this are gone (kNone: all gone)
     std::optional<int64_t> hourFrom; ///< hour rows older than this are gone
     std::vector<int64_t> unfoldedHours; ///< sorted: read from minute rows
+    std::vector<int64_t> unfoldedDays; ///< sorted: read from hour rows
 };
 
 /// Reads the horizon of \a table (rollup_latency, rollup_spend, rollup_prompt ...)
-/// and the unfolded hours.
+/// and the unfolded hours and days.
 RollupHorizon readRollupHorizon(sqlite3* db, const char* table, QueryStatus& status);
 
 /// decomposeRange() without the pieces whose rows retention removed; what is

@@ -127,7 +127,14 @@ std::vector<std::vector<std::string>> SqliteDialect::migrations() const
         // rollup_prompt, whose rows each commit writes anyway.
         "DELETE FROM rollup_prompt_total WHERE grain = 1",
     };
-    return { v1, v2, v3, v4 };
+    // Version 5: a day's rows are folded from its hour rows once, after the day
+    // has ended, instead of after each of its hours (the fold after hour 23
+    // re-summed 23 hours of hour rows). Until then the day is marked here, and
+    // questions read it from hour rows.
+    std::vector<std::string> v5 = {
+        "CREATE TABLE rollup_unfolded_days (day INTEGER PRIMARY KEY)",
+    };
+    return { v1, v2, v3, v4, v5 };
 }
 
 std::string SqliteDialect::writeSchemaVersion(int version) const

@@ -125,6 +125,12 @@ public:
     virtual std::string settledUnfoldedHours() const = 0;
     virtual std::string otherUnfoldedHourIn() const = 0; ///< any unfolded hour but ?1 in [?2, ?3)
     virtual std::string clearUnfoldedHour() const = 0; ///< hour ?1 if its generation is still ?2
+    /// Marks day ?1 unfolded: its day rows lag behind its hour rows until it has ended.
+    virtual std::string markDayUnfolded() const = 0;
+    virtual std::string unfoldedDays() const = 0; ///< every unfolded day, oldest first
+    /// The oldest unfolded day that ended at or before minute ?1 and has no unfolded hour.
+    virtual std::string settledUnfoldedDay() const = 0;
+    virtual std::string clearUnfoldedDay() const = 0; ///< day ?1
     /// Per rollup table: delete its rows of grain ?1 at slot ?2, then insert them
     /// again as the sums of the next finer grain's rows in [?2, ?3).
     virtual std::vector<std::pair<std::string, std::string>> foldStatements() const = 0;
@@ -203,6 +209,10 @@ public:
     std::string settledUnfoldedHours() const override;
     std::string otherUnfoldedHourIn() const override;
     std::string clearUnfoldedHour() const override;
+    std::string markDayUnfolded() const override;
+    std::string unfoldedDays() const override;
+    std::string settledUnfoldedDay() const override;
+    std::string clearUnfoldedDay() const override;
     std::vector<std::pair<std::string, std::string>> foldStatements() const override;
     std::string minuteRowsPrunedBefore() const override;
     std::string noteMinuteRowsPrunedBefore() const override;

@@ -68,6 +68,27 @@ std::string SqliteDialect::clearUnfoldedHour() const
     return "DELETE FROM rollup_unfolded WHERE hour = ?1 AND generation = ?2";
 }
 
+std::string SqliteDialect::markDayUnfolded() const
+{
+    return "INSERT INTO rollup_unfolded_days (day) VALUES (?1) ON CONFLICT (day) DO NOTHING";
+}
+
+std::string SqliteDialect::unfoldedDays() const
+{
+    return "SELECT day FROM rollup_unfolded_days ORDER BY day";
+}
+
+std::string SqliteDialect::settledUnfoldedDay() const
+{
+    return "SELECT day FROM rollup_unfolded_days d WHERE day + 1440 <= ?1 AND NOT EXISTS"
+           " (SELECT 1 FROM rollup_unfolded WHERE hour >= d.day AND hour < d.day + 1440) ORDER BY day LIMIT 1";
+}
+
+std::string SqliteDialect::clearUnfoldedDay() const
+{
+    return "DELETE FROM rollup_unfolded_days WHERE day = ?1";
+}
+
 std::vector<std::pair<std::string, std::string>> SqliteDialect::foldStatements() const
 {
     std::vector<std::pair<std::string, std::string>> out;

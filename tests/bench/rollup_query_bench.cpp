@@ -73,8 +73,11 @@ int64_t rollupRowsRead(
 {
     int64_t rows = 0;
     const int64_t width = columnMinutes > 0 ? columnMinutes : range.minutes();
+    QueryStatus status;
+    const RollupHorizon horizon = readRollupHorizon(db, table, status);
     for (int64_t from = range.fromMinute; from < range.toMinute; from += width)
-        for (const RollupPiece& piece : decomposeRange({ from, std::min(from + width, range.toMinute) }))
+        for (const RollupPiece& piece : decomposeRange(
+                 { from, std::min(from + width, range.toMinute) }, horizon.unfoldedHours, horizon.unfoldedDays))
             forEachRow(db,
                 std::string("SELECT COUNT(*) FROM ") + table + " WHERE grain = ? AND slot >= ? AND slot < ?" + where,
                 { static_cast<int64_t>(piece.grain), piece.fromSlot, piece.toSlot },

@@ -128,3 +128,36 @@ TEST(Repricer, WritesNoMinuteRowsWhereRetentionRemovedThem)
     EXPECT_EQ(db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = 2"), 10 * 7000);
     EXPECT_EQ(db.scalar("SELECT SUM(cost_nano_usd) FROM rollup_spend WHERE grain = 3"), 10 * 7000);
 }
+
+TEST(Repricer, ADayNotYetFoldedReportsItsTotalsFromHourRows)
+{
+    QTemporaryDir dir;
+    WriterOptions options;
+    options.path = dir.path() + QStringLiteral("/telemetry.db");
+    options.retention.intervalSeconds = 0;
+    options.clockNs = [] { return kNow; };
+    {
+        TelemetryWriter writer(options);
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        auto batch = std::make_shared<IngestBatch>();
+        for (int i = 0; i < 10; ++i) // 10 days ago: only rollups will remain
+            batch->spans.push_back(pricedSpan(i, kNow - 10 * kDay + int64_t(i) * 1'000'000'000, "acme"));
+        ASSERT_TRUE(test::storeAndWait(writer, batch).committed);
+        EXPECT_EQ(test::retainAndWait(writer, kNow).error, "");
+        // As if the writer had stopped before the day's fold: its day rows lag.
+        const std::string day = std::to_string((kNow - 10 * kDay) / 60'000'000'000);
+        EXPECT_EQ(test::queryOnWriter(writer, "DELETE FROM rollup_spend WHERE grain = 3"), -1);
+        EXPECT_EQ(test::queryOnWriter(writer, "INSERT INTO rollup_unfolded_days VALUES (" + day + ")"), -1);
+    }
+    RepriceRequest request;
+    request.databasePath = options.path;
+    request.sinceNs = kNow - 30 * kDay;
+    request.priceSpan = [](SpanRecord&) {};
+    request.priceSums
+        = [](const std::string&, int64_t, const TokenSums& sums) -> std::optional<int64_t> { return sums.input * 7; };
+    const RepriceResult result = reprice(request);
+    ASSERT_TRUE(result.error.empty()) << result.error;
+    EXPECT_EQ(result.byTenant.at("acme").beforeNanoUsd, 10 * 5000);
+    EXPECT_EQ(result.byTenant.at("acme").afterNanoUsd, 10 * 7000);
+}

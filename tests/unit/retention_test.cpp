@@ -63,6 +63,7 @@ TEST_F(RetentionFixture, AgeLimitNeverDeletesUnexpiredSpans)
                     .committed); // expired, but arrived after kept spans
     ASSERT_TRUE(test::storeAndWait(writer, spans(5010, 500, kNow - 2 * kHour)).committed); // kept
     const RetentionReport report = test::retainAndWait(writer, kNow);
+    EXPECT_EQ(test::foldAndWait(writer, kNow + kDay).error, ""); // today's day rows, once today has ended
     writer.stop();
 
     EXPECT_TRUE(report.error.empty()) << report.error;
@@ -103,6 +104,7 @@ TEST_F(RetentionFixture, RollupsExpireByGrain)
     // Rounds are off here (the test asks for one), so until one has run every span has its minute row.
     EXPECT_EQ(test::DbProbe(options().path).scalar("SELECT SUM(spans) FROM rollup_latency_total WHERE grain = 1"), 30);
     EXPECT_EQ(test::retainAndWait(writer, kNow).error, ""); // the twenty-day-old minute rows expire, hour/day rows stay
+    EXPECT_EQ(test::foldAndWait(writer, kNow + kDay).error, ""); // today's day rows, once today has ended
     writer.stop();
 
     test::DbProbe db(options().path);

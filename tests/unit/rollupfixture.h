@@ -3,6 +3,7 @@
 // A writer on a temporary telemetry.db and GenAI spans for the rollup tests.
 
 #include "rollupaccumulator.h"
+#include "rollupfold.h"
 #include "telemetrywriter.h"
 #include "testcollector.h"
 
@@ -21,6 +22,13 @@ inline int64_t hourOf(int64_t ns)
 }
 // 2026-11-23 09:58 UTC: the spans below cross an hour boundary.
 constexpr int64_t kBase = 1795427880LL * 1'000'000'000;
+
+/// The first moment the fold takes the day holding \a ns as ended (its day
+/// rows are folded once, then: rollupfold.h).
+inline int64_t afterTheDayOf(int64_t ns)
+{
+    return (slotOf(Grain::Day, minuteOf(ns)) + minutesIn(Grain::Day) + kFoldSettleMinutes) * kMinute;
+}
 
 struct RollupFixture : ::testing::Test
 {

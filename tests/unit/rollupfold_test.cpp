@@ -46,7 +46,7 @@ std::string sums(test::DbProbe& db, int grain, int64_t fromSlot, int64_t toSlot)
 
 } // namespace
 
-TEST(RollupRanges, UnfoldedHoursAreReadFromMinuteRowsAndTheRestFromTheCoarsest)
+TEST(RollupRanges, UnfoldedHoursAreReadFromMinuteRowsUnfoldedDaysFromHourRowsAndTheRestFromTheCoarsest)
 {
     std::mt19937_64 rng(11);
     for (int trial = 0; trial < 2000; ++trial) {
@@ -58,10 +58,17 @@ TEST(RollupRanges, UnfoldedHoursAreReadFromMinuteRowsAndTheRestFromTheCoarsest)
         unfolded.erase(std::unique(unfolded.begin(), unfolded.end()), unfolded.end());
         const auto isUnfolded
             = [&](int64_t hour) { return std::binary_search(unfolded.begin(), unfolded.end(), hour); };
+        std::vector<int64_t> unfoldedDays;
+        for (int i = std::uniform_int_distribution<int>(0, 3)(rng); i > 0; --i)
+            unfoldedDays.push_back(std::uniform_int_distribution<int64_t>(-4, 80)(rng) * 1440);
+        std::sort(unfoldedDays.begin(), unfoldedDays.end());
+        unfoldedDays.erase(std::unique(unfoldedDays.begin(), unfoldedDays.end()), unfoldedDays.end());
+        const auto isUnfoldedDay
+            = [&](int64_t day) { return std::binary_search(unfoldedDays.begin(), unfoldedDays.end(), day); };
 
         const int64_t from = std::uniform_int_distribution<int64_t>(-5000, 100000)(rng);
         const TimeRange r { from, from + std::uniform_int_distribution<int64_t>(0, 9000)(rng) };
-        const auto pieces = decomposeRange(r, unfolded);
+        const auto pieces = decomposeRange(r, unfolded, unfoldedDays);
         int64_t next = r.fromMinute;
         for (size_t i = 0; i < pieces.size(); ++i) {
             const RollupPiece& p = pieces[i];
@@ -79,11 +86,14 @@ TEST(RollupRanges, UnfoldedHoursAreReadFromMinuteRowsAndTheRestFromTheCoarsest)
                     ASSERT_TRUE(isUnfolded(h)) << "a whole folded hour is read from minute rows";
                 }
             }
+            for (int64_t d = p.fromSlot; p.grain == Grain::Day && d < p.toSlot; d += 1440)
+                ASSERT_FALSE(isUnfoldedDay(d)) << "an unfolded day's day rows are incomplete";
             if (p.grain == Grain::Hour) {
-                // Whole days inside hour rows must hold an unfolded hour.
+                // Whole days inside hour rows must hold an unfolded hour or be unfolded.
                 for (int64_t d = -floorDiv(-p.fromSlot, 1440) * 1440; d + 1440 <= p.toSlot; d += 1440) {
                     const auto it = std::lower_bound(unfolded.begin(), unfolded.end(), d);
-                    ASSERT_TRUE(it != unfolded.end() && *it < d + 1440) << "a whole folded day read from hour rows";
+                    ASSERT_TRUE((it != unfolded.end() && *it < d + 1440) || isUnfoldedDay(d))
+                        << "a whole folded day read from hour rows";
                 }
             }
             next = p.toSlot;
@@ -110,7 +120,7 @@ TEST_F(RollupFixture, LateSpansUnfoldAFoldedHourAndFoldingAgainIsExact)
     test::DbProbe db(path());
     const std::string folded = sums(db, 2, hour, hour + 60);
     EXPECT_EQ(folded, sums(db, 1, hour, hour + 60));
-    EXPECT_EQ(sums(db, 3, day, day + 1440), sums(db, 1, day, day + 1440));
+    EXPECT_EQ(db.scalar("SELECT day FROM rollup_unfolded_days"), day) << "the day has not ended";
 
     // A span of 09:30 arrives after its hour was folded: minute rows only,
     // and the hour is marked again, so nothing reads its stale hour row.
@@ -136,8 +146,9 @@ TEST_F(RollupFixture, LateSpansUnfoldAFoldedHourAndFoldingAgainIsExact)
         EXPECT_EQ(r.byFailures[0].topErrors[0].errorType, "rate_limited");
     }
 
-    ASSERT_EQ(fold(writer, kBase + 3 * 60 * kMinute), 1);
+    ASSERT_EQ(fold(writer, afterTheDayOf(kBase)), 1);
     EXPECT_EQ(db.count("rollup_unfolded"), 0);
+    EXPECT_EQ(db.count("rollup_unfolded_days"), 0);
     EXPECT_EQ(sums(db, 2, hour, hour + 60), sums(db, 1, hour, hour + 60));
     EXPECT_EQ(sums(db, 3, day, day + 1440), sums(db, 1, day, day + 1440));
     EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 3"), 5);
@@ -223,7 +234,7 @@ TEST_F(RollupFixture, AnHourChangedBetweenTwoFoldStepsKeepsItsMarkUntilFoldedAga
     const auto step = [&](int64_t* folded) {
         bool more = false;
         EXPECT_EQ(c.exec("BEGIN IMMEDIATE"), SQLITE_OK);
-        EXPECT_EQ(fold.step(minuteOf(kBase) + 120, &more, folded), SQLITE_OK) << fold.lastError();
+        EXPECT_EQ(fold.step(minuteOf(afterTheDayOf(kBase)), &more, folded), SQLITE_OK) << fold.lastError();
         EXPECT_EQ(c.exec("COMMIT"), SQLITE_OK);
         return more;
     };
@@ -266,6 +277,6 @@ TEST_F(RollupFixture, HoursAreFoldedInRoundsAlsoWhenRetentionIsOff)
         && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(queryOnWriter(writer, "SELECT COUNT(*) FROM rollup_unfolded"), 0) << "no round folded the hour";
-    EXPECT_EQ(queryOnWriter(writer, "SELECT SUM(spans) FROM rollup_latency WHERE grain = 3"), 1);
+    EXPECT_EQ(queryOnWriter(writer, "SELECT SUM(spans) FROM rollup_latency WHERE grain = 2"), 1);
     writer.stop();
 }

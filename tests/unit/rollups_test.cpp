@@ -130,10 +130,20 @@ TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpansOnceTheirHoursAreFolded)
     }
     EXPECT_EQ(fold(writer, kBase + 64 * kMinute), 1);
     EXPECT_EQ(fold(writer, kBase + 64 * kMinute), 0) << "nothing left to fold";
+    {
+        test::DbProbe db(path());
+        EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_latency WHERE grain = 3"), 0)
+            << "the day is folded once, after it has ended";
+        EXPECT_EQ(db.scalar("SELECT day FROM rollup_unfolded_days"), slotOf(Grain::Day, minuteOf(kBase)));
+    }
+    EXPECT_EQ(fold(writer, afterTheDayOf(kBase) - kMinute), 0);
+    EXPECT_EQ(test::DbProbe(path()).count("rollup_unfolded_days"), 1) << "the day ended a minute ago only";
+    EXPECT_EQ(fold(writer, afterTheDayOf(kBase)), 0) << "no hour, only the day";
     writer.stop();
 
     test::DbProbe db(path());
     EXPECT_EQ(db.count("rollup_unfolded"), 0);
+    EXPECT_EQ(db.count("rollup_unfolded_days"), 0);
     EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_prompt_total WHERE grain = 1"), 0)
         << "per-prompt totals have no minute rows";
     for (int grain = 1; grain <= 3; ++grain) {
@@ -192,7 +202,7 @@ TEST_F(RollupFixture, ContentLogsMoveTheirSpanToTheContentPromptWhicheverArrives
     spans->spans[1].statusCode = 2;
     ASSERT_TRUE(storeAndWait(writer, spans).committed);
     ASSERT_TRUE(storeAndWait(writer, contentFor(2)).committed);
-    EXPECT_EQ(fold(writer, kBase + 3 * 60 * kMinute), 1);
+    EXPECT_EQ(fold(writer, afterTheDayOf(kBase)), 1);
     writer.stop();
 
     test::DbProbe db(path());

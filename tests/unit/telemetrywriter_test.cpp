@@ -49,7 +49,7 @@ TEST_F(WriterFixture, StoresSpansLogsAndEveryMetricType)
     EXPECT_EQ(db.text("SELECT value FROM dict WHERE id = (SELECT service_id FROM spans LIMIT 1)"), "checkout");
     EXPECT_EQ(db.text("PRAGMA journal_mode"), "wal");
     EXPECT_EQ(db.scalar("PRAGMA auto_vacuum"), 2) << "INCREMENTAL from the first schema version";
-    EXPECT_EQ(db.scalar("PRAGMA user_version"), 4);
+    EXPECT_EQ(db.scalar("PRAGMA user_version"), 5);
     EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans'"), 0)
         << "no secondary index on the span table";
 }
