@@ -4,6 +4,7 @@
 // database from schema 4 gains the marks.
 #include "failingpromptsquery.h"
 #include "rollupfixture.h"
+#include "rollupfold.h"
 #include "rollupranges.h"
 #include "sqldialect.h"
 #include "sqliteconnection.h"
@@ -146,4 +147,44 @@ TEST_F(RollupFixture, ADatabaseFromSchemaFourGainsTheDayMarksAndKeepsItsRows)
     EXPECT_EQ(db.scalar("SELECT day FROM rollup_unfolded_days"), slotOf(Grain::Day, minuteOf(kBase)))
         << "the day rows lag behind the new span's hour again";
     EXPECT_EQ(failingPromptCounts(path(), { slotOf(Grain::Day, minuteOf(kBase)), minuteOf(kBase) + 1440 }).first, 2);
+}
+
+TEST_F(RollupFixture, AnswersAreExactBetweenEveryStepOfAnHourAndItsDayFold)
+{
+    {
+        TelemetryWriter writer(options());
+        std::string error;
+        ASSERT_TRUE(writer.start(&error)) << error;
+        std::vector<SpanRecord> spans;
+        for (uint8_t n = 1; n <= 4; ++n)
+            spans.push_back(span(n, kBase + (n - 1) * kMinute, n * 1'000'000)); // 09:58 .. 10:01
+        spans.back().statusCode = 2;
+        ASSERT_TRUE(storeAndWait(writer, batchOf(spans)).committed);
+        writer.stop();
+    }
+    const int64_t day = slotOf(Grain::Day, minuteOf(kBase));
+    SqliteConnection c;
+    std::string error;
+    ASSERT_TRUE(c.open(path(), SqliteConnection::Mode::ReadWrite, SqliteDialect(), false, &error)) << error;
+    RollupFold fold(c.handle(), SqliteDialect());
+    ASSERT_TRUE(fold.valid());
+    // Each step commits on its own, as the writer's do: a question asked
+    // between any two of them counts every span. The two hours at noon (the
+    // day gets its mark), then the day alone after midnight.
+    int64_t folded = 0;
+    int steps = 0;
+    for (const int64_t nowNs : { kBase + 3 * 60 * kMinute, afterTheDayOf(kBase) }) {
+        for (bool more = true; more; ++steps) {
+            ASSERT_EQ(c.exec("BEGIN IMMEDIATE"), SQLITE_OK);
+            ASSERT_EQ(fold.step(minuteOf(nowNs), &more, &folded), SQLITE_OK) << fold.lastError();
+            ASSERT_EQ(c.exec("COMMIT"), SQLITE_OK);
+            ASSERT_EQ(failingPromptCounts(path(), { day, day + 1440 }), kFourSpansOneError) << "after step " << steps;
+            ASSERT_EQ(failingPromptCounts(path(), { day - 1440, day + 2 * 1440 }), kFourSpansOneError);
+        }
+    }
+    EXPECT_EQ(folded, 2);
+    EXPECT_GE(steps, 18) << "six tables for each hour and for the day";
+    test::DbProbe db(path());
+    EXPECT_EQ(db.count("rollup_unfolded") + db.count("rollup_unfolded_days"), 0);
+    EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 3"), 4);
 }

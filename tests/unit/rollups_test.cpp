@@ -126,7 +126,7 @@ TEST_F(RollupFixture, EveryGrainHoldsTheCommittedSpansOnceTheirHoursAreFolded)
         test::DbProbe db(path());
         EXPECT_EQ(db.scalar("SELECT SUM(spans) FROM rollup_latency WHERE grain = 2"), 2);
         EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM rollup_latency WHERE grain = 3"), 0)
-            << "the day is folded once none of its hours is unfolded";
+            << "no day rows before the day has ended";
     }
     EXPECT_EQ(fold(writer, kBase + 64 * kMinute), 1);
     EXPECT_EQ(fold(writer, kBase + 64 * kMinute), 0) << "nothing left to fold";
