@@ -33,15 +33,23 @@ SpanRecord pricedSpan(int n, int64_t startNs, const char* tenant)
     return s;
 }
 
+/// A writer on a database in \a dir, rounds off (tests ask for them), its
+/// clock at the data's date whatever day the test runs.
+WriterOptions writerOptions(const QTemporaryDir& dir)
+{
+    WriterOptions options;
+    options.path = dir.path() + QStringLiteral("/telemetry.db");
+    options.retention.intervalSeconds = 0;
+    options.clockNs = [] { return kNow; };
+    return options;
+}
+
 } // namespace
 
 TEST(Repricer, RawSpansAndRollupOnlyHistoryGetTheNewPrices)
 {
     QTemporaryDir dir;
-    WriterOptions options;
-    options.path = dir.path() + QStringLiteral("/telemetry.db");
-    options.retention.intervalSeconds = 0;
-    options.clockNs = [] { return kNow; }; // the data's date, whatever day the test runs
+    const WriterOptions options = writerOptions(dir);
     {
         TelemetryWriter writer(options);
         std::string error;
@@ -92,12 +100,9 @@ TEST(Repricer, WritesNoMinuteRowsWhereRetentionRemovedThem)
     // day rows, and no lone minute row of a cost difference appears where
     // retention removed the minute rows (queries would take it for coverage).
     QTemporaryDir dir;
-    WriterOptions options;
-    options.path = dir.path() + QStringLiteral("/telemetry.db");
-    options.retention.intervalSeconds = 0;
+    WriterOptions options = writerOptions(dir);
     options.retention.rawMaxAgeHours = 0;
     options.retention.minuteRollupDays = 1;
-    options.clockNs = [] { return kNow; };
     {
         TelemetryWriter writer(options);
         std::string error;
@@ -132,10 +137,7 @@ TEST(Repricer, WritesNoMinuteRowsWhereRetentionRemovedThem)
 TEST(Repricer, ADayNotYetFoldedReportsItsTotalsFromHourRows)
 {
     QTemporaryDir dir;
-    WriterOptions options;
-    options.path = dir.path() + QStringLiteral("/telemetry.db");
-    options.retention.intervalSeconds = 0;
-    options.clockNs = [] { return kNow; };
+    const WriterOptions options = writerOptions(dir);
     {
         TelemetryWriter writer(options);
         std::string error;
